@@ -1,0 +1,66 @@
+# Quire: the two commands are `make run` and `make test`.
+# With no DATABASE_URL, PostgreSQL is the embedded server under var/pgdata.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+WORKERS ?= 2
+CHROMIUM ?= /usr/bin/chromium
+
+# Development defaults; any of them can be overridden from the environment.
+export DEBUG ?= 1
+export SECRET_KEY ?= dev-only-secret-key-change-me
+# The test client speaks plain HTTP; production keeps these on.
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+
+.PHONY: run test test-smoke lint format bench migrations-check venv browser epubcheck static migrate
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed
+
+static: venv
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+migrate: venv
+	$(BIN)/python manage.py migrate --noinput
+
+run: venv static migrate
+	$(BIN)/python manage.py load_demo
+	$(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile -
+
+# Debian's Chromium for the Playwright tests (Playwright cannot download its own here).
+browser:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# W3C EPUBCheck for the download tests.
+epubcheck:
+	@test -f /usr/share/java/epubcheck.jar || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck; }
+
+test: venv browser epubcheck
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+test-smoke: venv
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) $(BIN)/python manage.py migrate --noinput
+	$(TEST_ENV) $(BIN)/pytest --create-db -m smoke $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrations-check: venv
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

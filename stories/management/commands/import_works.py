@@ -1,0 +1,46 @@
+"""Import story files in bulk: `manage.py import_works PATH... --creator USERNAME`.
+
+Each file is imported in its own transaction; a file that fails prints the reason,
+saves nothing, and makes the exit status non-zero while the others still import.
+"""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from stories.importers import ImportFailed, parse_upload
+from stories.services import user_get_or_create, work_create_from_draft
+
+
+class Command(BaseCommand):
+    help = "Import .txt, .md, .html and .epub story files as posted works."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("--creator", required=True, help="Username of the works' creator.")
+        parser.add_argument("--create-user", action="store_true", help="Create the creator if missing.")
+        parser.add_argument("--draft", action="store_true", help="Save as drafts instead of posting.")
+
+    def handle(self, *args, paths, creator, create_user, draft, **options):
+        User = get_user_model()
+        if create_user:
+            user = user_get_or_create(username=creator)
+        else:
+            user = User.objects.filter(username=creator).first()
+            if user is None:
+                raise CommandError(f"No user {creator!r}; pass --create-user to create one.")
+        failures = 0
+        for path in paths:
+            try:
+                if not path.is_file():
+                    raise ImportFailed("no such file")
+                draft_value = parse_upload(path.name, path.read_bytes())
+                work = work_create_from_draft(draft=draft_value, creators=[user], status="draft" if draft else "posted")
+            except (ImportFailed, OSError) as error:
+                failures += 1
+                self.stderr.write(f"{path}: {error}")
+                continue
+            self.stdout.write(f"{path} -> {work.get_absolute_url()}")
+        if failures:
+            raise CommandError(f"{failures} of {len(paths)} file(s) failed to import.", returncode=1)

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from stories.rendering import render_inline_markdown
+
+
+class Series(models.Model):
+    title = models.CharField(max_length=255)
+    description = models.TextField(blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    creators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="series", blank=True)
+    is_complete = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "series"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.description_html = render_inline_markdown(self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:series-detail", args=[self.pk])
+
+
+class SeriesPart(models.Model):
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="parts")
+    work = models.ForeignKey("stories.Work", on_delete=models.CASCADE, related_name="series_parts")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["series", "position"]
+        constraints = [models.UniqueConstraint(fields=["series", "work"], name="seriespart_unique_work")]
+
+    def __str__(self) -> str:
+        return f"{self.series} part {self.position}"

@@ -1,0 +1,80 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from taggit.models import TagBase, TaggedItemBase
+
+from stories.querysets import TagQuerySet
+
+
+class TagKind(models.TextChoices):
+    FANDOM = "fandom", "Fandom"
+    CHARACTER = "character", "Character"
+    RELATIONSHIP = "relationship", "Relationship"
+    FREEFORM = "freeform", "Additional Tag"
+
+
+class Tag(TagBase):
+    """A typed tag. Wrangling: a tag may be canonical; a non-canonical tag may be a
+    synonym of a canonical one; characters and relationships may have parent fandoms.
+
+    The name is unique per kind (a fandom and a character may both be "Naruto"), the
+    slug is unique everywhere because it is the tag's URL.
+    """
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=180, unique=True, allow_unicode=True)
+    kind = models.CharField(max_length=16, choices=TagKind.choices, default=TagKind.FREEFORM)
+    canonical = models.BooleanField(default=False)
+    synonym_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="synonyms",
+        limit_choices_to={"canonical": True},
+        help_text="Works tagged with this tag also show under the canonical tag.",
+    )
+    parents = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="children",
+        limit_choices_to={"kind": TagKind.FANDOM},
+        help_text="Fandoms this character or relationship belongs to.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "kind", name="tag_unique_name_per_kind"),
+            models.CheckConstraint(condition=~models.Q(synonym_of=models.F("id")), name="tag_not_synonym_of_itself"),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:tag-detail", args=[self.slug])
+
+    def slugify(self, tag, i=None):
+        # "A/B" and "A & B" are different relationships and need different URLs.
+        spelled = str(tag).replace("/", " x ").replace("&", " and ")
+        return super().slugify(spelled, i)
+
+    @property
+    def merged_into(self) -> "Tag":
+        """The tag whose page lists this tag's works (itself, or its canonical)."""
+        return self.synonym_of or self
+
+
+class TaggedWork(TaggedItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_works")
+    content_object = models.ForeignKey("stories.Work", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="taggedwork_unique")]
+        indexes = [models.Index(fields=["tag", "content_object"])]

@@ -1,0 +1,293 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from stories.models.tags import TaggedWork
+from stories.querysets import WorkQuerySet
+from stories.rendering import count_words, render, render_inline_markdown
+
+
+class Rating(models.TextChoices):
+    NOT_RATED = "not_rated", "Not Rated"
+    GENERAL = "general", "General Audiences"
+    TEEN = "teen", "Teen And Up Audiences"
+    MATURE = "mature", "Mature"
+    EXPLICIT = "explicit", "Explicit"
+
+
+class Warning(models.TextChoices):
+    NO_WARNINGS_CHOSEN = "no_choice", "Creator Chose Not To Use Archive Warnings"
+    VIOLENCE = "violence", "Graphic Depictions Of Violence"
+    DEATH = "death", "Major Character Death"
+    NONE = "none", "No Archive Warnings Apply"
+    NONCON = "noncon", "Rape/Non-Con"
+    UNDERAGE = "underage", "Underage"
+
+
+class Category(models.TextChoices):
+    FF = "ff", "F/F"
+    FM = "fm", "F/M"
+    GEN = "gen", "Gen"
+    MM = "mm", "M/M"
+    MULTI = "multi", "Multi"
+    OTHER = "other", "Other"
+
+
+class TextFormat(models.TextChoices):
+    MARKDOWN = "markdown", "Markdown"
+    TEXT = "text", "Plain text"
+    HTML = "html", "HTML"
+
+
+class Work(models.Model):
+    """A story. Counts (words, chapters, kudos, ...) are stored on the row so list
+    pages can sort and show them without aggregating per request."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        POSTED = "posted", "Posted"
+
+    title = models.CharField(max_length=255)
+    creators = models.ManyToManyField(settings.AUTH_USER_MODEL, through="WorkCreator", related_name="works", blank=True)
+    summary = models.TextField(blank=True)
+    summary_html = models.TextField(blank=True, editable=False)
+    disclaimer = models.TextField(blank=True)
+    notes = models.TextField("beginning notes", blank=True)
+    notes_html = models.TextField(blank=True, editable=False)
+    end_notes = models.TextField(blank=True)
+    end_notes_html = models.TextField(blank=True, editable=False)
+
+    rating = models.CharField(max_length=16, choices=Rating.choices, default=Rating.NOT_RATED)
+    warnings = ArrayField(models.CharField(max_length=16, choices=Warning.choices), default=list, blank=True)
+    categories = ArrayField(models.CharField(max_length=8, choices=Category.choices), default=list, blank=True)
+    language = models.CharField(max_length=16, default="en")
+    tags = TaggableManager(through=TaggedWork, blank=True)
+
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    published_on = models.DateField(default=timezone.localdate)
+    updated_at = models.DateTimeField(default=timezone.now, help_text="Last time content was added or changed.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_complete = models.BooleanField(default=False)
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unknown (n/?).")
+
+    is_hidden = models.BooleanField(default=False, help_text="Hidden by a moderator: gone from every list.")
+    hidden_reason = models.TextField(blank=True, help_text="Shown to the work's creators.")
+    restricted = models.BooleanField(default=False, help_text="Only signed-in readers may see it.")
+    comments_from_guests = models.BooleanField(default=True)
+
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    chapter_count = models.PositiveIntegerField(default=0, editable=False)
+    hit_count = models.PositiveIntegerField(default=0)
+    kudos_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    bookmark_count = models.PositiveIntegerField(default=0, editable=False)
+
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "is_hidden", "-updated_at"], name="work_listing_updated"),
+            models.Index(fields=["-published_on", "-id"], name="work_published"),
+            models.Index(fields=["-word_count"], name="work_words"),
+            models.Index(fields=["-kudos_count"], name="work_kudos"),
+            models.Index(fields=["-hit_count"], name="work_hits"),
+            models.Index(fields=["title"], name="work_title"),
+            models.Index(fields=["rating"], name="work_rating"),
+            GinIndex(fields=["search_vector"], name="work_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Rendered once here, so every path (forms, admin, imports) stores safe HTML.
+        self.summary_html = render_inline_markdown(self.summary)
+        self.notes_html = render_inline_markdown(self.notes)
+        self.end_notes_html = render_inline_markdown(self.end_notes)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "summary_html", "notes_html", "end_notes_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:work-detail", args=[self.pk])
+
+    @property
+    def is_posted(self) -> bool:
+        return self.status == self.Status.POSTED
+
+    @property
+    def chapters_display(self) -> str:
+        """AO3's "n/m" with "?" for an unknown total; a complete work shows n/n."""
+        if self.is_complete:
+            return f"{self.chapter_count}/{self.chapter_count}"
+        return f"{self.chapter_count}/{self.expected_chapters or '?'}"
+
+    @property
+    def needs_content_notice(self) -> bool:
+        return self.rating in (Rating.MATURE, Rating.EXPLICIT, Rating.NOT_RATED)
+
+    def get_rating_display_short(self) -> str:
+        return {"not_rated": "NR", "general": "G", "teen": "T", "mature": "M", "explicit": "E"}[self.rating]
+
+    def tags_of_kind(self, kind: str) -> list:
+        """Uses the prefetched tagged_items (see WorkQuerySet.for_listing) when present."""
+        return [item.tag for item in self.tagged_items.all() if item.tag.kind == kind]
+
+    @property
+    def fandoms(self) -> list:
+        return self.tags_of_kind("fandom")
+
+    @property
+    def relationships(self) -> list:
+        return self.tags_of_kind("relationship")
+
+    @property
+    def characters(self) -> list:
+        return self.tags_of_kind("character")
+
+    @property
+    def freeforms(self) -> list:
+        return self.tags_of_kind("freeform")
+
+    @property
+    def creator_users(self) -> list:
+        return [link.user for link in self.creator_links.all()]
+
+    def warning_labels(self) -> list[str]:
+        return [Warning(w).label for w in self.warnings]
+
+    def category_labels(self) -> list[str]:
+        return [Category(c).label for c in self.categories]
+
+
+class WorkCreator(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creator_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="creator_links")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["work", "user"], name="workcreator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.work_id}"
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=255, blank=True)
+    summary = models.TextField(blank=True)
+    summary_html = models.TextField(blank=True, editable=False)
+    notes = models.TextField(blank=True)
+    notes_html = models.TextField(blank=True, editable=False)
+    end_notes = models.TextField(blank=True)
+    end_notes_html = models.TextField(blank=True, editable=False)
+    body = models.TextField()
+    body_format = models.CharField(max_length=8, choices=TextFormat.choices, default=TextFormat.MARKDOWN)
+    body_html = models.TextField(blank=True, editable=False)
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    published_on = models.DateField(default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["work", "position"]
+        constraints = [
+            # Deferred so chapters can be reordered inside one transaction.
+            models.UniqueConstraint(
+                fields=["work", "position"],
+                name="chapter_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render(self.body, self.body_format)
+        self.word_count = count_words(self.body_html)
+        self.summary_html = render_inline_markdown(self.summary)
+        self.notes_html = render_inline_markdown(self.notes)
+        self.end_notes_html = render_inline_markdown(self.end_notes)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "body_html",
+                "word_count",
+                "summary_html",
+                "notes_html",
+                "end_notes_html",
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return f"Chapter {self.position}: {self.title}"
+        return f"Chapter {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("stories:chapter-detail", args=[self.work_id, self.position])
+
+
+class WorkLink(models.Model):
+    """A typed link from one work to another. Until the target is posted on the
+    archive it is only a title (and author name); see services.work_links_resolve()."""
+
+    class Kind(models.TextChoices):
+        SEQUEL_OF = "sequel_of", "Sequel to"
+        PREQUEL_OF = "prequel_of", "Prequel to"
+        INSPIRED_BY = "inspired_by", "Inspired by"
+        TRANSLATION_OF = "translation_of", "Translation of"
+
+    # How the link reads from the target's side.
+    REVERSE_LABELS = {
+        Kind.SEQUEL_OF: "Followed by",
+        Kind.PREQUEL_OF: "Preceded by",
+        Kind.INSPIRED_BY: "Inspired",
+        Kind.TRANSLATION_OF: "Translated as",
+    }
+
+    source = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="outgoing_links")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    target = models.ForeignKey(Work, null=True, blank=True, on_delete=models.SET_NULL, related_name="incoming_links")
+    target_title = models.CharField(max_length=255, blank=True)
+    target_author = models.CharField(
+        max_length=150, blank=True, help_text="Empty means the same author as the source work."
+    )
+    target_url = models.URLField(blank=True, help_text="For a work elsewhere on the web.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target__isnull=False) | ~models.Q(target_title=""),
+                name="worklink_has_target",
+            ),
+            models.CheckConstraint(condition=~models.Q(target=models.F("source")), name="worklink_not_to_itself"),
+        ]
+        indexes = [
+            models.Index(fields=["target_title"], name="worklink_unresolved", condition=models.Q(target__isnull=True))
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.target_display}"
+
+    @property
+    def target_display(self) -> str:
+        return self.target.title if self.target_id else self.target_title
+
+    @property
+    def reverse_label(self) -> str:
+        return self.REVERSE_LABELS[self.kind]

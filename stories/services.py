@@ -1,0 +1,224 @@
+"""Write paths. Every function that touches more than one row runs in one
+transaction, so an error leaves nothing half-saved. Named <noun>_<verb>."""
+
+import datetime
+from collections.abc import Iterable, Sequence
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
+from stories.models import (
+    Chapter,
+    Rating,
+    Series,
+    SeriesPart,
+    Tag,
+    TaggedWork,
+    TagKind,
+    Work,
+    WorkCreator,
+    WorkLink,
+)
+from stories.tagging import clean_tag_name, normalise_relationship
+
+User = get_user_model()
+
+TAG_FIELDS = {
+    "fandoms": TagKind.FANDOM,
+    "characters": TagKind.CHARACTER,
+    "relationships": TagKind.RELATIONSHIP,
+    "freeforms": TagKind.FREEFORM,
+}
+
+
+def tags_get_or_create(*, kind: str, names: Iterable[str]) -> list[Tag]:
+    """The tags of `kind` with these names, created when new. Lookup ignores case;
+    relationship names are normalised so name order does not matter."""
+    tags: list[Tag] = []
+    for raw in names:
+        name = normalise_relationship(raw) if kind == TagKind.RELATIONSHIP else clean_tag_name(raw)
+        if not name:
+            continue
+        tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
+        if tag is None:
+            tag = Tag(kind=kind, name=name)
+            tag.save()
+        if tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+@transaction.atomic
+def work_set_tags(*, work: Work, tags_by_kind: dict[str, Sequence[str]]) -> None:
+    """Replace the work's tags of the kinds given (keys as in TAG_FIELDS)."""
+    wanted: list[Tag] = []
+    kinds = []
+    for field, names in tags_by_kind.items():
+        kinds.append(TAG_FIELDS[field])
+        wanted += tags_get_or_create(kind=TAG_FIELDS[field], names=names)
+    TaggedWork.objects.filter(content_object=work, tag__kind__in=kinds).exclude(tag__in=wanted).delete()
+    TaggedWork.objects.bulk_create([TaggedWork(content_object=work, tag=tag) for tag in wanted], ignore_conflicts=True)
+
+
+def work_recount(*, work_id: int) -> None:
+    """Store the work's word and chapter counts from its chapters (one UPDATE)."""
+    chapters = Chapter.objects.filter(work_id=OuterRef("pk")).order_by().values("work_id")
+    Work.objects.filter(pk=work_id).update(
+        word_count=Coalesce(
+            Subquery(chapters.annotate(total=Sum("word_count")).values("total")), Value(0), output_field=IntegerField()
+        ),
+        chapter_count=Coalesce(
+            Subquery(chapters.annotate(total=Count("id")).values("total")), Value(0), output_field=IntegerField()
+        ),
+    )
+
+
+@transaction.atomic
+def work_create(
+    *,
+    creators: Sequence[AbstractBaseUser],
+    title: str,
+    chapters: Sequence[ChapterDraft],
+    tags_by_kind: dict[str, Sequence[str]] | None = None,
+    links: Sequence[LinkDraft] = (),
+    status: str = Work.Status.POSTED,
+    **fields,
+) -> Work:
+    """Create a work with its creators, chapters, tags and links; posted works
+    resolve links that were waiting for them."""
+    if not chapters:
+        raise ValueError("A work needs at least one chapter.")
+    work = Work(title=title, status=status, **fields)
+    work.save()
+    WorkCreator.objects.bulk_create([WorkCreator(work=work, user=user, position=i) for i, user in enumerate(creators)])
+    for position, chapter in enumerate(chapters, start=1):
+        Chapter(
+            work=work,
+            position=position,
+            title=chapter.title,
+            summary=chapter.summary,
+            notes=chapter.notes,
+            end_notes=chapter.end_notes,
+            body=chapter.body,
+            body_format=chapter.body_format,
+            published_on=work.published_on,
+        ).save()
+    if tags_by_kind:
+        work_set_tags(work=work, tags_by_kind=tags_by_kind)
+    for link in links:
+        WorkLink.objects.create(
+            source=work,
+            kind=link.kind,
+            target_title=link.title[:255],
+            target_author=link.author[:150],
+            target_url=link.url,
+        )
+    if status == Work.Status.POSTED:
+        work_links_resolve(work=work)
+    work.refresh_from_db()
+    return work
+
+
+def work_create_from_draft(
+    *, draft: WorkDraft, creators: Sequence[AbstractBaseUser], status: str = Work.Status.POSTED
+) -> Work:
+    """Save an imported WorkDraft as a work by `creators`."""
+    today = timezone.localdate()
+    published = draft.published_on or today
+    updated = draft.updated_on or published
+    work = work_create(
+        creators=creators,
+        title=draft.title,
+        chapters=draft.chapters,
+        tags_by_kind={field: getattr(draft, field) for field in TAG_FIELDS},
+        links=draft.links,
+        status=status,
+        summary=draft.summary,
+        disclaimer=draft.disclaimer,
+        notes=draft.notes,
+        end_notes=draft.end_notes,
+        rating=draft.rating or Rating.NOT_RATED,
+        warnings=draft.warnings,
+        categories=draft.categories,
+        language=draft.language or "en",
+        published_on=published,
+        updated_at=timezone.make_aware(datetime.datetime.combine(updated, datetime.time(12, 0))),
+        is_complete=draft.is_complete,
+        expected_chapters=draft.expected_chapters,
+    )
+    for title, position in draft.series:
+        series_add_work(series=series_get_or_create(title=title, creators=creators), work=work, position=position)
+    return work
+
+
+def series_get_or_create(*, title: str, creators: Sequence[AbstractBaseUser]) -> Series:
+    series = Series.objects.filter(title__iexact=title, creators__in=creators).first()
+    if series is None:
+        series = Series(title=title)
+        series.save()
+        series.creators.set(creators)
+    return series
+
+
+@transaction.atomic
+def series_add_work(*, series: Series, work: Work, position: int | None = None) -> SeriesPart:
+    """Add (or move) `work` in `series`; position None means last."""
+    existing = SeriesPart.objects.filter(series=series, work=work).first()
+    if position is None:
+        if existing:
+            return existing
+        last = SeriesPart.objects.filter(series=series).order_by("-position").values_list("position", flat=True).first()
+        position = (last or 0) + 1
+    if existing:
+        existing.position = position
+        existing.save(update_fields=["position"])
+        return existing
+    return SeriesPart.objects.create(series=series, work=work, position=position)
+
+
+@transaction.atomic
+def work_links_resolve(*, work: Work) -> int:
+    """Connect links that name this work by title (and author) to it, and this
+    work's own unresolved links to works already posted. Returns how many resolved.
+
+    A link without an author name means "by the same author as the linking work".
+    """
+    if not work.is_posted or work.is_hidden:
+        return 0
+    resolved = 0
+    creator_ids = list(work.creators.values_list("pk", flat=True))
+    by_same_author = Q(target_author="", source__creator_links__user__in=creator_ids)
+    for username in work.creators.values_list("username", flat=True):
+        by_same_author |= Q(target_author__iexact=username)
+    waiting = (
+        WorkLink.objects.filter(target__isnull=True, target_title__iexact=work.title)
+        .exclude(source=work)
+        .filter(by_same_author)
+        .values("pk")
+    )
+    resolved += WorkLink.objects.filter(pk__in=waiting).update(target=work)
+    for link in work.outgoing_links.filter(target__isnull=True).exclude(target_title=""):
+        candidates = Work.objects.listed().filter(title__iexact=link.target_title).exclude(pk=work.pk)
+        if link.target_author:
+            candidates = candidates.filter(creators__username__iexact=link.target_author)
+        else:
+            candidates = candidates.filter(creator_links__user__in=creator_ids)
+        target = candidates.order_by("published_on", "pk").first()
+        if target is not None:
+            link.target = target
+            link.save(update_fields=["target"])
+            resolved += 1
+    return resolved
+
+
+def user_get_or_create(*, username: str) -> AbstractBaseUser:
+    user, created = User.objects.get_or_create(username=username)
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user

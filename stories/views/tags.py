@@ -1,0 +1,32 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stories.models import Tag, TagKind, Work
+from stories.views.works import SORTS, paginate, sorted_works
+
+
+def tag_list(request: HttpRequest) -> HttpResponse:
+    tags = list(Tag.objects.canonical_or_free().with_work_counts().filter(work_count__gt=0).order_by("name"))
+    groups = [(label, [t for t in tags if t.kind == kind]) for kind, label in TagKind.choices]
+    return render(request, "stories/tag_list.html", {"groups": groups})
+
+
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = get_object_or_404(Tag.objects.select_related("synonym_of"), slug=slug)
+    if tag.synonym_of_id:
+        # A synonym's works are the canonical tag's works: one page for both.
+        return redirect(tag.synonym_of)
+    works, sort = sorted_works(request, Work.objects.listed().visible_to(request.user).tagged(tag).for_listing())
+    page = paginate(request, works)
+    return render(
+        request,
+        "stories/tag_detail.html",
+        {
+            "tag": tag,
+            "synonyms": tag.synonyms.order_by("name"),
+            "parents": tag.parents.order_by("name"),
+            "page": page,
+            "sort": sort,
+            "sorts": SORTS,
+        },
+    )

@@ -1,0 +1,127 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from stories.models import Chapter, SeriesPart, Tag, Work, WorkLink
+
+SORTS = {
+    "updated": ("-updated_at", "-id"),
+    "published": ("-published_on", "-id"),
+    "title": ("title", "id"),
+    "words": ("-word_count", "-id"),
+}
+
+
+def _work_for_reader(request: HttpRequest, work_id: int) -> Work:
+    """The work, if this reader may open it; a 404 otherwise (drafts and hidden works
+    exist only for their creators and moderators)."""
+    work = Work.objects.viewable_by(request.user).for_listing().filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    return work
+
+
+def paginate(request: HttpRequest, queryset, per_page: int | None = None):
+    """A page of `queryset`; a page number that is not a number or out of range gives 404."""
+    paginator = Paginator(queryset, per_page or settings.QUIRE_WORKS_PER_PAGE)
+    raw = request.GET.get("page", "1")
+    try:
+        number = int(raw)
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1 or (number > paginator.num_pages):
+        raise Http404("No such page.")
+    return paginator.page(number)
+
+
+def sorted_works(request: HttpRequest, queryset):
+    sort = request.GET.get("sort", "updated")
+    if sort not in SORTS:
+        sort = "updated"
+    return queryset.order_by(*SORTS[sort]), sort
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    works = Work.objects.listed().visible_to(request.user).for_listing().order_by("-updated_at", "-id")[:10]
+    return render(request, "stories/home.html", {"works": works, "popular_tags": Tag.objects.popular()})
+
+
+def work_list(request: HttpRequest) -> HttpResponse:
+    works, sort = sorted_works(request, Work.objects.listed().visible_to(request.user).for_listing())
+    page = paginate(request, works)
+    return render(request, "stories/work_list.html", {"page": page, "sort": sort, "sorts": SORTS})
+
+
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _work_for_reader(request, work_id)
+    if request.GET.get("view") == "full":
+        return _render_work(request, work, full=True)
+    return _render_work(request, work, position=None)
+
+
+def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
+    work = _work_for_reader(request, work_id)
+    return _render_work(request, work, position=position)
+
+
+def _render_work(request: HttpRequest, work: Work, *, position: int | None = None, full: bool = False) -> HttpResponse:
+    """The work page: metadata, then one chapter (the first when `position` is None)
+    or, with `full`, every chapter."""
+    chapters = list(work.chapters.defer("body", "body_html").order_by("position"))
+    context = {**_work_context(request, work), "chapters": chapters, "full": full, "chapter": None}
+    if full:
+        context["shown_chapters"] = list(work.chapters.order_by("position"))
+    else:
+        if position is None:
+            chapter = work.chapters.order_by("position").first()
+        else:
+            chapter = get_object_or_404(Chapter, work=work, position=position)
+        index = next((i for i, c in enumerate(chapters) if chapter and c.pk == chapter.pk), 0)
+        context.update(
+            chapter=chapter,
+            shown_chapters=[chapter] if chapter else [],
+            previous_chapter=chapters[index - 1] if index > 0 else None,
+            next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
+        )
+    return render(request, "stories/work_detail.html", context)
+
+
+def _work_context(request: HttpRequest, work: Work) -> dict:
+    """Links, series and counts shown in every view of a work."""
+    visible = Work.objects.viewable_by(request.user).values("pk")
+    outgoing = list(work.outgoing_links.select_related("target").order_by("id"))
+    for link in outgoing:
+        # A link to a work this reader may not open reads as an unresolved title.
+        if link.target_id and not Work.objects.listed().filter(pk=link.target_id).exists():
+            link.target = None
+    incoming = list(
+        WorkLink.objects.filter(target=work, source__in=visible, source__status="posted", source__is_hidden=False)
+        .select_related("source")
+        .order_by("id")
+    )
+    parts = list(SeriesPart.objects.filter(work=work).select_related("series").order_by("series__title"))
+    series_nav = []
+    for part in parts:
+        siblings = list(
+            SeriesPart.objects.filter(series=part.series, work__status="posted", work__is_hidden=False)
+            .select_related("work")
+            .order_by("position")
+        )
+        index = next((i for i, s in enumerate(siblings) if s.work_id == work.pk), None)
+        series_nav.append(
+            {
+                "series": part.series,
+                "position": part.position,
+                "previous": siblings[index - 1].work if index else None,
+                "next": siblings[index + 1].work if index is not None and index + 1 < len(siblings) else None,
+            }
+        )
+    is_creator = request.user.is_authenticated and any(u.pk == request.user.pk for u in work.creator_users)
+    return {
+        "work": work,
+        "outgoing_links": outgoing,
+        "incoming_links": incoming,
+        "series_nav": series_nav,
+        "is_creator": is_creator,
+    }
