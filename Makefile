@@ -11,8 +11,9 @@ CHROMIUM ?= /usr/bin/chromium
 # Development defaults; any of them can be overridden from the environment.
 export DEBUG ?= 1
 export SECRET_KEY ?= dev-only-secret-key-change-me
-# The test client speaks plain HTTP; production keeps these on.
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
+# The test client speaks plain HTTP (production keeps the cookie and redirect flags on);
+# the live server used by browser tests serves unhashed static files.
+TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
 .PHONY: run test test-smoke lint format bench migrations-check venv browser epubcheck static migrate
 

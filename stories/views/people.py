@@ -5,14 +5,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from stories.models import Series, SeriesPart, Work
-from stories.views.works import paginate
+from stories.views.works import paginate, reader_works
 
 User = get_user_model()
 
 
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     series = get_object_or_404(Series.objects.prefetch_related("creators"), pk=series_id)
-    visible = Work.objects.listed().visible_to(request.user)
+    visible = reader_works(request)
     parts = list(
         SeriesPart.objects.filter(series=series, work__in=visible)
         .prefetch_related(Prefetch("work", queryset=Work.objects.for_listing()))
@@ -24,7 +24,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
     works = (
-        Work.objects.listed().visible_to(request.user).by_creator(person).for_listing().order_by("-updated_at", "-id")
+        reader_works(request).by_creator(person).for_listing().order_by("-updated_at", "-id")
     )
     page = paginate(request, works)
     series = Series.objects.filter(creators=person).order_by("title")

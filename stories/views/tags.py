@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stories.models import Tag, TagKind, Work
-from stories.views.works import SORTS, paginate, sorted_works
+from stories.views.works import SORTS, paginate, reader_works, sorted_works
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
@@ -16,7 +16,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tag.synonym_of_id:
         # A synonym's works are the canonical tag's works: one page for both.
         return redirect(tag.synonym_of)
-    works, sort = sorted_works(request, Work.objects.listed().visible_to(request.user).tagged(tag).for_listing())
+    works, sort = sorted_works(request, reader_works(request).tagged(tag).for_listing())
     page = paginate(request, works)
     return render(
         request,

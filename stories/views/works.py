@@ -13,6 +13,12 @@ SORTS = {
 }
 
 
+def reader_works(request: HttpRequest):
+    """The works a list page may show this reader: every list, feed and search starts
+    here, so rules about what a reader sees (hidden, restricted, muted) live in one place."""
+    return Work.objects.listed().visible_to(request.user)
+
+
 def _work_for_reader(request: HttpRequest, work_id: int) -> Work:
     """The work, if this reader may open it; a 404 otherwise (drafts and hidden works
     exist only for their creators and moderators)."""
@@ -43,12 +49,12 @@ def sorted_works(request: HttpRequest, queryset):
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    works = Work.objects.listed().visible_to(request.user).for_listing().order_by("-updated_at", "-id")[:10]
+    works = reader_works(request).for_listing().order_by("-updated_at", "-id")[:10]
     return render(request, "stories/home.html", {"works": works, "popular_tags": Tag.objects.popular()})
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
-    works, sort = sorted_works(request, Work.objects.listed().visible_to(request.user).for_listing())
+    works, sort = sorted_works(request, reader_works(request).for_listing())
     page = paginate(request, works)
     return render(request, "stories/work_list.html", {"page": page, "sort": sort, "sorts": SORTS})
 

@@ -1,0 +1,21 @@
+import pytest
+
+from tests import factories
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_reader_opens_home_goes_to_a_work_and_reads_chapter_one(page):
+    author = factories.UserFactory(username="writer")
+    factories.WorkFactory(title="The Long Road", creators=[author], chapters=3)
+
+    page.goto("/")
+    page.get_by_role("link", name="The Long Road").first.click()
+    page.wait_for_url("**/works/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == "The Long Road"
+    assert "The text of chapter 1." in page.locator(".story-text").inner_text()
+
+    page.get_by_role("link", name="Next chapter →").click()
+    assert "The text of chapter 2." in page.locator(".story-text").inner_text()
+    screenshot(page, "work-chapter-2")
