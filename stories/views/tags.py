@@ -1,7 +1,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from stories.models import Tag, TagKind, Work
+from stories.models import Tag, TagKind
 from stories.views.works import SORTS, paginate, reader_works, sorted_works
 
 
