@@ -2,7 +2,7 @@
 change made here is recorded in Django's admin log (LogEntry)."""
 
 from django.contrib import admin
-from django.db import transaction
+from django.db import models, transaction
 
 from stories.models import (
     Chapter,
@@ -31,11 +31,16 @@ class WorkCreatorInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+# Django 5.x warns unless URL fields say which scheme a bare domain gets.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 class WorkLinkInline(admin.TabularInline):
     model = WorkLink
     fk_name = "source"
     extra = 0
     autocomplete_fields = ["target"]
+    formfield_overrides = HTTPS_URLS
 
 
 class TaggedWorkInline(admin.TabularInline):
@@ -151,3 +156,4 @@ class WorkLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["source__title", "target_title", "target__title"]
     autocomplete_fields = ["source", "target"]
+    formfield_overrides = HTTPS_URLS

@@ -1,27 +1,30 @@
 """factory-boy factories: the one place tests make objects."""
 
+from functools import cache
+
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from stories.models import Chapter, Series, SeriesPart, Tag, TaggedWork, TagKind, Work, WorkCreator
 
 PASSWORD = "a-long-test-password-42"
 
 
+@cache
+def _password_hash() -> str:
+    # Hashing is deliberately slow; one hash serves every test user.
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
-
-    @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    password = factory.LazyFunction(_password_hash)
 
 
 class TagFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 
 from stories.models.tags import TaggedWork
@@ -160,6 +161,13 @@ class Work(models.Model):
     @property
     def creator_users(self) -> list:
         return [link.user for link in self.creator_links.all()]
+
+    @property
+    def language_name(self) -> str:
+        try:
+            return get_language_info(self.language)["name"]
+        except KeyError:
+            return self.language
 
     def warning_labels(self) -> list[str]:
         return [Warning(w).label for w in self.warnings]

@@ -1,0 +1,124 @@
+"""Moderators work in the Django admin: staff in the Moderators group, not superusers."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.urls import reverse
+
+from stories.models import Work
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def _change_form_data(work: Work, **changes) -> dict:
+    data = {
+        "title": work.title,
+        "summary": work.summary,
+        "disclaimer": "",
+        "notes": "",
+        "end_notes": "",
+        "rating": work.rating,
+        "warnings": ",".join(work.warnings),
+        "categories": ",".join(work.categories),
+        "language": work.language,
+        "status": work.status,
+        "published_on": work.published_on.isoformat(),
+        "updated_at_0": work.updated_at.date().isoformat(),
+        "updated_at_1": "12:00:00",
+        "is_complete": "",
+        "expected_chapters": "",
+        "hidden_reason": "",
+        "hit_count": "0",
+    }
+    for prefix, rows in [("creator_links", work.creator_links.all()), ("tagged_items", work.tagged_items.all()),
+                         ("outgoing_links", []), ("chapters", work.chapters.all())]:  # fmt: skip
+        rows = list(rows)
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-MIN_NUM_FORMS"] = "0"
+        data[f"{prefix}-MAX_NUM_FORMS"] = "1000"
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = str(row.pk)
+            data[f"{prefix}-{i}-work" if prefix != "tagged_items" else f"{prefix}-{i}-content_object"] = str(work.pk)
+            if prefix == "creator_links":
+                data.update({f"{prefix}-{i}-user": str(row.user_id), f"{prefix}-{i}-position": str(row.position)})
+            elif prefix == "tagged_items":
+                data[f"{prefix}-{i}-tag"] = str(row.tag_id)
+            elif prefix == "chapters":
+                data.update(
+                    {
+                        f"{prefix}-{i}-position": str(row.position),
+                        f"{prefix}-{i}-title": row.title,
+                        f"{prefix}-{i}-summary": "",
+                        f"{prefix}-{i}-notes": "",
+                        f"{prefix}-{i}-end_notes": "",
+                        f"{prefix}-{i}-body_format": row.body_format,
+                        f"{prefix}-{i}-body": row.body,
+                        f"{prefix}-{i}-published_on": row.published_on.isoformat(),
+                    }
+                )
+    data.update(changes)
+    return data
+
+
+def test_moderator_changes_rating_and_tags_and_the_change_is_logged(client, moderator):
+    old_tag = factories.TagFactory(name="Fluff")
+    new_tag = factories.TagFactory(name="Angst")
+    work = factories.WorkFactory(rating="general", tags=[old_tag])
+    client.force_login(moderator)
+    url = reverse("admin:stories_work_change", args=[work.pk])
+    assert client.get(url).status_code == 200
+
+    data = _change_form_data(work, rating="mature")
+    data["tagged_items-0-tag"] = str(new_tag.pk)
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    work.refresh_from_db()
+    assert work.rating == "mature"
+    assert list(work.tags.values_list("name", flat=True)) == ["Angst"]
+    assert LogEntry.objects.filter(object_id=str(work.pk), user=moderator).exists()
+
+
+def test_admin_chapter_edit_rerenders_and_recounts(client, moderator):
+    work = factories.WorkFactory(chapters=1)
+    client.force_login(moderator)
+    data = _change_form_data(work)
+    data["chapters-0-body"] = "Five words in this chapter."
+
+    response = client.post(reverse("admin:stories_work_change", args=[work.pk]), data)
+
+    assert response.status_code == 302
+    work.refresh_from_db()
+    assert work.word_count == 5
+    assert "Five words" in work.chapters.get().body_html
+
+
+def test_moderator_is_staff_but_not_superuser_and_cannot_delete_works(client, moderator):
+    assert moderator.is_staff and not moderator.is_superuser
+    work = factories.WorkFactory()
+    client.force_login(moderator)
+    assert client.get(reverse("admin:stories_work_delete", args=[work.pk])).status_code == 403
+    assert client.get(reverse("admin:stories_tag_changelist")).status_code == 200
+
+
+def test_plain_user_cannot_reach_the_admin(client, reader):
+    client.force_login(reader)
+    response = client.get(reverse("admin:stories_work_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_guest_is_sent_to_admin_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_admin_lists_filter_and_search(client, moderator):
+    factories.WorkFactory(title="Findable Title")
+    factories.WorkFactory(title="Other")
+    client.force_login(moderator)
+    response = client.get(reverse("admin:stories_work_changelist"), {"q": "Findable", "rating__exact": "general"})
+    assert "Findable Title" in response.content.decode()
+    assert "Other" not in response.content.decode().split("result_list")[-1]
