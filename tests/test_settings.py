@@ -12,6 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run(code: str, **env) -> subprocess.CompletedProcess:
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "archive.settings", **env}
+    # Set by the browser tests for Playwright's event loop; never in a deployment.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60
     )
