@@ -185,3 +185,27 @@ def test_work_page_runs_a_constant_number_of_queries(client, django_assert_max_n
     with django_assert_max_num_queries(10):
         response = client.get(work.get_absolute_url(), {"view": "full"})
     assert response.content.decode().count('class="chapter"') == count
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tags/%00/",
+        "/users/%00/",
+        "/works/?sort=%00",
+        "/works/1/?view=%00",
+        "/works/99999999999999999999/",
+        "/works/1/chapters/99999999999999999999/",
+        "/series/99999999999999999999/",
+        "/tags/" + "a" * 5000 + "/",
+        "/users/" + "b" * 3000 + "/",
+        "/works/?page=1e3",
+        "/%ff/",
+        "/tags/%ff%fe/",
+        "/works/abc/",
+    ],
+)
+def test_urls_a_person_could_type_never_give_a_500(client, url):
+    factories.WorkFactory()
+    response = client.get(url)
+    assert response.status_code in (200, 400, 404)
