@@ -60,6 +60,8 @@ class WorkFactory(factory.django.DjangoModelFactory):
     def chapters(work, create, extracted, **kwargs):
         for position in range(1, (extracted if extracted is not None else 1) + 1):
             ChapterFactory(work=work, position=position)
+        if create:
+            work.refresh_from_db(fields=["word_count", "chapter_count"])
 
     @factory.post_generation
     def tags(work, create, extracted, **kwargs):

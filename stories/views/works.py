@@ -97,9 +97,11 @@ def _work_context(request: HttpRequest, work: Work) -> dict:
     """Links, series and counts shown in every view of a work."""
     visible = Work.objects.viewable_by(request.user).values("pk")
     outgoing = list(work.outgoing_links.select_related("target").order_by("id"))
+    targets = [link.target_id for link in outgoing if link.target_id]
+    readable = set(reader_works(request).filter(pk__in=targets).values_list("pk", flat=True)) if targets else set()
     for link in outgoing:
         # A link to a work this reader may not open reads as an unresolved title.
-        if link.target_id and not Work.objects.listed().filter(pk=link.target_id).exists():
+        if link.target_id and link.target_id not in readable:
             link.target = None
     incoming = list(
         WorkLink.objects.filter(target=work, source__in=visible, source__status="posted", source__is_hidden=False)
