@@ -151,3 +151,7 @@ class WorkLinkAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["source__title", "target_title", "target__title"]
     autocomplete_fields = ["source", "target"]
+
+
+# The readers' models (reports) are registered in their own module.
+from stories import admin_readers  # noqa: E402, F401
