@@ -27,7 +27,7 @@ def test_reader_comments_and_author_gets_inbox_note(client, reader, author, work
     assert "<em>this</em>" in comment.body_html
     assert Work.objects.get(pk=work.pk).comment_count == 1
     note = InboxItem.objects.get(user=author)
-    assert "reader commented on Commented" == note.message
+    assert note.message == "reader commented on Commented"
     page = client.get(reverse("stories:chapter-detail", args=[work.pk, 2])).content.decode()
     assert "Loved <em>this</em> chapter." in page
 

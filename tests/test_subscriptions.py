@@ -2,9 +2,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from stories.importers.base import ChapterDraft
 from stories.models import Chapter, InboxItem, OutgoingEmail, Subscription, Work
 from stories.services import work_create
-from stories.importers.base import ChapterDraft
 from stories.unsubscribe import unsubscribe_url
 from tests import factories
 
@@ -138,7 +138,7 @@ def test_inbox_shows_unread_count_and_marks_read(client, reader):
     assert response["Location"] == "/works/"
     item.refresh_from_db()
     assert item.read_at is not None
-    assert "visually-hidden\"> unread" not in client.get("/").content.decode()
+    assert 'visually-hidden"> unread' not in client.get("/").content.decode()
 
 
 def test_inbox_is_private(client, reader, stranger):
