@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 
-from stories.models import Report
-from stories.services_readers import report_resolve
+from stories.models import Comment, Report
+from stories.services_readers import comment_delete, report_resolve
 
 
 class ReportAdminForm(forms.ModelForm):
@@ -90,3 +90,37 @@ class ReportAdmin(admin.ModelAdmin):
     @admin.action(description="Dismiss the selected reports")
     def mark_dismissed(self, request, queryset):
         self.message_user(request, f"Dismissed {self._close(request, queryset, Report.Status.DISMISSED)} report(s).")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """Moderators read and remove comments; removal goes through the service so the
+    work's comment count and reply threads stay right."""
+
+    list_display = ["__str__", "work", "author_name", "created_at", "is_deleted"]
+    list_filter = ["is_deleted", "created_at"]
+    search_fields = ["body", "guest_name", "user__username", "work__title"]
+    list_select_related = ["work", "user"]
+    readonly_fields = [
+        "work",
+        "chapter",
+        "parent",
+        "user",
+        "guest_name",
+        "body",
+        "created_at",
+        "edited_at",
+        "is_deleted",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def delete_model(self, request, obj):
+        comment_delete(comment=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for comment in queryset.order_by("-id"):
+                comment_delete(comment=comment, user=request.user)

@@ -338,6 +338,27 @@ def subscriptions_notify_work(*, work: Work) -> int:
     )
 
 
+@transaction.atomic
+def subscriptions_notify_part(*, part: SeriesPart) -> int:
+    """Tell a series' subscribers that a posted work became one of its parts."""
+    work = part.work
+    if not work.is_posted or work.is_hidden:
+        return 0
+    creator_ids = WorkCreator.objects.filter(work=work).values("user_id")
+    users = (
+        User.objects.filter(subscriptions__series=part.series, is_active=True)
+        .exclude(pk__in=creator_ids)
+        .distinct()
+        .order_by("pk")
+    )
+    return _notify(
+        users=users,
+        work=work,
+        message=f"New part in {part.series.title}: {work.title}",
+        url=work.get_absolute_url(),
+    )
+
+
 def outgoing_email_send(*, limit: int = 100) -> tuple[int, int]:
     """Send queued emails through the configured backend; returns (sent, failed).
     Rows are locked while sent so two runs never send the same email."""

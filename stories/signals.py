@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from stories.models import Chapter, Work
+from stories.models import Chapter, SeriesPart, Work
 
 
 @receiver(post_save, sender=Chapter)
@@ -61,5 +61,23 @@ def _chapter_added(sender, instance: Chapter, created: bool, **kwargs) -> None:
         chapter = Chapter.objects.filter(pk=chapter_id).first()
         if chapter is not None:
             subscriptions_notify_chapter(chapter=chapter)
+
+    transaction.on_commit(notify)
+
+
+@receiver(post_save, sender=SeriesPart)
+def _part_added(sender, instance: SeriesPart, created: bool, **kwargs) -> None:
+    """A posted work joining a series is a new part for the series' subscribers. A
+    work posted in this same transaction is announced by the work's own notice."""
+    from stories.services_readers import subscriptions_notify_part
+
+    if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction:
+        return
+    part_id = instance.pk
+
+    def notify() -> None:
+        part = SeriesPart.objects.select_related("series", "work").filter(pk=part_id).first()
+        if part is not None:
+            subscriptions_notify_part(part=part)
 
     transaction.on_commit(notify)

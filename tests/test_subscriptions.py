@@ -148,3 +148,29 @@ def test_inbox_is_private(client, reader, stranger):
     assert "Mine" not in client.get(reverse("stories:inbox")).content.decode()
     client.logout()
     assert client.get(reverse("stories:inbox")).status_code == 302
+
+
+def test_posted_work_added_to_a_series_is_a_new_part_for_its_subscribers(reader, author):
+    series = factories.SeriesFactory(title="Arc")
+    Subscription.objects.create(user=reader, series=series)
+    work = factories.WorkFactory(creators=[author], title="Part two")
+    from stories.services import series_add_work
+
+    series_add_work(series=series, work=work)
+    assert list(InboxItem.objects.filter(user=reader).values_list("message", flat=True)) == [
+        "New part in Arc: Part two"
+    ]
+
+
+def test_draft_part_is_announced_once_when_posted(reader, author):
+    series = factories.SeriesFactory(title="Arc")
+    Subscription.objects.create(user=reader, series=series)
+    draft = factories.WorkFactory(creators=[author], title="Later", status=Work.Status.DRAFT)
+    from stories.services import series_add_work
+
+    series_add_work(series=series, work=draft)
+    assert not InboxItem.objects.exists()
+    draft = Work.objects.get(pk=draft.pk)
+    draft.status = Work.Status.POSTED
+    draft.save()
+    assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Later"]
