@@ -90,7 +90,7 @@ class PreferenceForm(forms.Form):
         label="Default works filter",
         required=False,
         max_length=2000,
-        help_text="A query string applied when you open the works index, e.g. rating=general&complete=1.",
+        help_text="A query string applied when you open the works index, for example rating=general&amp;complete=1.",
     )
     allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
 

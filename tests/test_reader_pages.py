@@ -12,9 +12,12 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 
-def valid(response) -> str:
+def valid(response, url="") -> str:
     assert response.status_code == 200, response.status_code
-    html5lib.HTMLParser(strict=True).parse(response.content)
+    try:
+        html5lib.HTMLParser(strict=True).parse(response.content)
+    except html5lib.html5parser.ParseError as error:
+        raise AssertionError(f"{url}: {error}") from None
     return response.content.decode()
 
 
@@ -45,7 +48,7 @@ def test_reader_pages_are_valid_html(client, reader, author):
         series.get_absolute_url(),
         unsubscribe_url(reader),
     ]:
-        valid(client.get(url))
+        valid(client.get(url), url)
 
 
 def test_follow_author_tag_and_series_from_their_pages(client, reader, author):
@@ -76,7 +79,7 @@ def test_no_follow_bar_for_yourself_or_guests(client, author):
     page = client.get(reverse("stories:user-detail", args=["author"])).content.decode()
     assert "Subscribe" not in page
     response = client.post(reverse("stories:subscription-create", args=["user", "author"]), follow=True)
-    assert "can't subscribe to yourself" in response.content.decode()
+    assert "subscribe to yourself" in response.content.decode()
     assert not Subscription.objects.exists()
 
 
