@@ -98,6 +98,12 @@ def test_every_chapter_is_in_the_text_download(client):
     assert all(f"## Chapter {n}" in md for n in (1, 2, 3))
 
 
+def test_unicode_titles_get_an_rfc_6266_filename(client):
+    work = factories.WorkFactory(title="Café/Crème")
+    response = download(client, work, "txt")
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''Caf%C3%A9Cr%C3%A8me.txt"
+
+
 def test_unknown_format_and_unknown_work_are_404(client):
     work = factories.WorkFactory()
     assert client.get(f"/works/{work.pk}/download.pdf").status_code == 404
@@ -120,8 +126,9 @@ def test_drafts_and_restricted_works_are_not_downloadable_by_others(client, auth
         ("Moving On", "Moving On.epub"),
         ("../../etc/passwd", "etcpasswd.epub"),
         ('Quote "me" \\ / : * ? < > |', "Quote me.epub"),
-        ("Café Crème", "Cafe Creme.epub"),
-        ("日本語", "work-1.epub"),
+        ("Café Crème", "Café Crème.epub"),
+        ("日本語", "日本語.epub"),
+        ("\x00\x1f", "work-1.epub"),
         ("...", "work-1.epub"),
         ("x" * 300, "x" * 100 + ".epub"),
     ],

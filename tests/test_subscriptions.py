@@ -141,6 +141,13 @@ def test_inbox_shows_unread_count_and_marks_read(client, reader):
     assert 'visually-hidden"> unread' not in client.get("/").content.decode()
 
 
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:x"])
+def test_inbox_entries_never_redirect_off_site(client, reader, url):
+    item = InboxItem.objects.create(user=reader, message="odd", url=url)
+    client.force_login(reader)
+    assert client.get(reverse("stories:inbox-open", args=[item.pk]))["Location"] == reverse("stories:inbox")
+
+
 def test_inbox_is_private(client, reader, stranger):
     item = InboxItem.objects.create(user=reader, message="Mine", url="/")
     client.force_login(stranger)

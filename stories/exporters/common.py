@@ -21,10 +21,11 @@ class ExportedFile:
 
 
 def safe_filename(title: str, extension: str, *, fallback: str) -> str:
-    """The title as a filename any system accepts: ASCII letters, digits, spaces,
-    dots, dashes and underscores, at most 100 characters, never hidden or empty."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^A-Za-z0-9 ._-]+", "", ascii_title)
+    """The title as a filename every system accepts: letters (any script), digits,
+    spaces, dots, dashes and underscores; no path separators, quotes or control
+    characters; at most 100 characters; never hidden or empty."""
+    normalised = unicodedata.normalize("NFC", title)
+    cleaned = re.sub(r"[^\w .-]+", "", normalised)
     cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")[:100].strip(" .")
     return f"{cleaned or fallback}.{extension}"
 

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from stories import services_readers as svc
@@ -477,8 +477,9 @@ def inbox_open(request: HttpRequest, item_id: int) -> HttpResponse:
         from django.utils import timezone
 
         InboxItem.objects.filter(pk=item.pk).update(read_at=timezone.now())
-    target = item.url if item.url.startswith("/") and not item.url.startswith("//") else reverse("stories:inbox")
-    return redirect(target)
+    # Only paths on this site: an entry can never send a reader elsewhere.
+    safe = item.url.startswith("/") and url_has_allowed_host_and_scheme(item.url, allowed_hosts=set())
+    return redirect(item.url if safe else reverse("stories:inbox"))
 
 
 @login_required
@@ -566,5 +567,5 @@ def work_download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponse:
         raise Http404("No such work.")
     exported = export_work(load_work_for_export(work.pk), fmt, url=request.build_absolute_uri(work.get_absolute_url()))
     response = HttpResponse(exported.data, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
     return response
