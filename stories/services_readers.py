@@ -488,6 +488,10 @@ def work_hide_for_reader(*, user: AbstractBaseUser, work: Work, hide: bool) -> N
 # Hits ----------------------------------------------------------------------------
 
 
+def hits_pending_key(work_id: int) -> str:
+    return f"hits:pending:{work_id}"
+
+
 def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None) -> bool:
     """Count a visitor once per work per day. The cache remembers who was counted
     and keeps a pending total per work; the database sees one UPDATE per
@@ -497,7 +501,7 @@ def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None
     seen_key = "hit:" + hashlib.sha256(f"{work_id}:{today.isoformat()}:{visitor}".encode()).hexdigest()
     if not cache.add(seen_key, 1, timeout=60 * 60 * 26):
         return False
-    pending_key, since_key = f"hits:pending:{work_id}", f"hits:since:{work_id}"
+    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
     now = timezone.now().timestamp()
     cache.add(pending_key, 0, timeout=None)
     cache.add(since_key, now, timeout=None)
@@ -514,7 +518,7 @@ def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None
 
 def hits_flush(*, work_id: int) -> int:
     """Move a work's pending hits from the cache to Work.hit_count."""
-    pending_key, since_key = f"hits:pending:{work_id}", f"hits:since:{work_id}"
+    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
     pending = cache.get(pending_key) or 0
     if pending <= 0:
         return 0

@@ -64,3 +64,19 @@ def test_creators_do_not_count_their_own_hits(client, author, settings):
     client.force_login(author)
     client.get(work.get_absolute_url())
     assert Work.objects.get(pk=work.pk).hit_count == 0
+
+
+def test_flush_hits_command_writes_everything_pending(settings):
+    from django.core.management import call_command
+
+    settings.QUIRE_HIT_FLUSH_EVERY = 100
+    settings.QUIRE_HIT_FLUSH_SECONDS = 3600
+    first, second = factories.WorkFactory.create_batch(2)
+    for n in range(3):
+        hit_record(work_id=first.pk, visitor=f"r{n}")
+    hit_record(work_id=second.pk, visitor="r")
+    call_command("flush_hits", batch=1)
+    assert Work.objects.get(pk=first.pk).hit_count == 3
+    assert Work.objects.get(pk=second.pk).hit_count == 1
+    call_command("flush_hits")
+    assert Work.objects.get(pk=first.pk).hit_count == 3
