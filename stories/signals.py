@@ -1,6 +1,8 @@
 """Keep a work's stored counts right whatever path changed its chapters (forms,
 admin, imports, shell)."""
 
+import threading
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
@@ -19,7 +21,14 @@ def _chapter_changed(sender, instance: Chapter, **kwargs) -> None:
 # Subscriptions: a new chapter, or a work that becomes posted, notifies subscribers
 # after the transaction commits, whichever path (form, admin, import) wrote it. The
 # chapters of a work posted in the same transaction are covered by the work's notice.
-_posted_in_transaction: set[int] = set()
+# Per thread, because transactions (and their on_commit hooks) are per connection.
+_local = threading.local()
+
+
+def _posted_in_transaction() -> set[int]:
+    if not hasattr(_local, "posted"):
+        _local.posted = set()
+    return _local.posted
 
 
 @receiver(post_init, sender=Work)
@@ -38,10 +47,10 @@ def _work_posted(sender, instance: Work, created: bool, **kwargs) -> None:
     if not became_posted or kwargs.get("raw"):
         return
     work_id = instance.pk
-    _posted_in_transaction.add(work_id)
+    _posted_in_transaction().add(work_id)
 
     def notify() -> None:
-        _posted_in_transaction.discard(work_id)
+        _posted_in_transaction().discard(work_id)
         work = Work.objects.filter(pk=work_id).first()
         if work is not None:
             subscriptions_notify_work(work=work)
@@ -53,7 +62,7 @@ def _work_posted(sender, instance: Work, created: bool, **kwargs) -> None:
 def _chapter_added(sender, instance: Chapter, created: bool, **kwargs) -> None:
     from stories.services_readers import subscriptions_notify_chapter
 
-    if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction:
+    if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
     chapter_id = instance.pk
 
@@ -71,7 +80,7 @@ def _part_added(sender, instance: SeriesPart, created: bool, **kwargs) -> None:
     work posted in this same transaction is announced by the work's own notice."""
     from stories.services_readers import subscriptions_notify_part
 
-    if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction:
+    if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
     part_id = instance.pk
 
