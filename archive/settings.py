@@ -213,6 +213,10 @@ QUIRE_MAX_UPLOAD_MB = env_int("QUIRE_MAX_UPLOAD_MB", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 QUIRE_WORKS_PER_PAGE = 20
+# Hits: counted once per reader per work per day in the cache, written to the database
+# every N new hits per work or when the oldest pending hit is this many seconds old.
+QUIRE_HIT_FLUSH_EVERY = env_int("QUIRE_HIT_FLUSH_EVERY", 20)
+QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -157,3 +157,7 @@ class WorkLinkAdmin(admin.ModelAdmin):
     search_fields = ["source__title", "target_title", "target__title"]
     autocomplete_fields = ["source", "target"]
     formfield_overrides = HTTPS_URLS
+
+
+# The readers' models (reports) are registered in their own module.
+from stories import admin_readers  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import people, tags, works
+from stories.views import people, readers, tags, works
 
 app_name = "stories"
 
@@ -13,4 +13,27 @@ urlpatterns = [
     path("tags/<str:slug>/", tags.tag_detail, name="tag-detail"),
     path("series/<int:series_id>/", people.series_detail, name="series-detail"),
     path("users/<str:username>/", people.user_detail, name="user-detail"),
+    # Readers: kudos, comments, bookmarks, subscriptions, inbox, history, preferences, reports, downloads.
+    path("works/<int:work_id>/proceed/", readers.content_notice_proceed, name="content-notice-proceed"),
+    path("works/<int:work_id>/kudos/", readers.kudos_create, name="kudos-create"),
+    path("works/<int:work_id>/hide/", readers.work_hide_toggle, name="work-hide-toggle"),
+    path("works/<int:work_id>/chapters/<int:position>/comments/", readers.comment_create, name="comment-create"),
+    path("works/<int:work_id>/download.<str:fmt>", readers.work_download, name="work-download"),
+    path("comments/<int:comment_id>/edit/", readers.comment_edit, name="comment-edit"),
+    path("comments/<int:comment_id>/delete/", readers.comment_delete, name="comment-delete"),
+    path("report/<str:kind>/<int:object_id>/", readers.report_create, name="report-create"),
+    path("bookmark/<str:kind>/<int:object_id>/", readers.bookmark_save, name="bookmark-save"),
+    path("bookmarks/<int:bookmark_id>/delete/", readers.bookmark_delete, name="bookmark-delete"),
+    path("users/<str:username>/bookmarks/", readers.user_bookmarks, name="user-bookmarks"),
+    path("later/", readers.later_list, name="later-list"),
+    path("subscribe/<str:kind>/<str:key>/", readers.subscription_create, name="subscription-create"),
+    path("subscriptions/", readers.subscription_list, name="subscription-list"),
+    path("subscriptions/<int:subscription_id>/delete/", readers.subscription_delete, name="subscription-delete"),
+    path("unsubscribe/<str:token>/", readers.unsubscribe, name="unsubscribe"),
+    path("inbox/", readers.inbox, name="inbox"),
+    path("inbox/read/", readers.inbox_read, name="inbox-read"),
+    path("inbox/<int:item_id>/", readers.inbox_open, name="inbox-open"),
+    path("history/", readers.history, name="history"),
+    path("preferences/", readers.preferences, name="preferences"),
+    path("mute/<str:kind>/<str:key>/", readers.mute_toggle, name="mute-toggle"),
 ]

@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stories.models import Chapter, SeriesPart, Tag, Work, WorkLink
+from stories.muting import apply_mutes, reader_preference
 
 SORTS = {
     "updated": ("-updated_at", "-id"),
@@ -16,7 +17,7 @@ SORTS = {
 def reader_works(request: HttpRequest):
     """The works a list page may show this reader: every list, feed and search starts
     here, so rules about what a reader sees (hidden, restricted, muted) live in one place."""
-    return Work.objects.listed().visible_to(request.user)
+    return apply_mutes(Work.objects.listed().visible_to(request.user), reader_preference(request))
 
 
 def _work_for_reader(request: HttpRequest, work_id: int) -> Work:
@@ -54,6 +55,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
+    from stories.views.readers import default_filter_redirect
+
+    if redirect_to := default_filter_redirect(request):
+        return redirect_to
     works, sort = sorted_works(request, reader_works(request).for_listing())
     page = paginate(request, works)
     return render(request, "stories/work_list.html", {"page": page, "sort": sort, "sorts": SORTS})
@@ -61,6 +66,10 @@ def work_list(request: HttpRequest) -> HttpResponse:
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_for_reader(request, work_id)
+    from stories.views.readers import content_notice
+
+    if notice := content_notice(request, work):
+        return notice
     if request.GET.get("view") == "full":
         return _render_work(request, work, full=True)
     return _render_work(request, work, position=None)
@@ -68,6 +77,10 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
     work = _work_for_reader(request, work_id)
+    from stories.views.readers import content_notice
+
+    if notice := content_notice(request, work):
+        return notice
     return _render_work(request, work, position=position)
 
 
@@ -90,6 +103,9 @@ def _render_work(request: HttpRequest, work: Work, *, position: int | None = Non
             previous_chapter=chapters[index - 1] if index > 0 else None,
             next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
         )
+    from stories.views.readers import work_page_reader_context
+
+    context.update(work_page_reader_context(request, work, context, landing=position is None and not full))
     return render(request, "stories/work_detail.html", context)
 
 

@@ -1,0 +1,174 @@
+"""What every download format shares: loading a work with everything it shows,
+its metadata as label/value pairs, and safe filenames."""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from django.db.models import Prefetch
+
+from stories.models import Chapter, SeriesPart, Work, WorkLink
+
+DISCLAIMER_LABEL = "Disclaimer"
+
+
+@dataclass
+class ExportedFile:
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def safe_filename(title: str, extension: str, *, fallback: str) -> str:
+    """The title as a filename every system accepts: letters (any script), digits,
+    spaces, dots, dashes and underscores; no path separators, quotes or control
+    characters; at most 100 characters; never hidden or empty."""
+    normalised = unicodedata.normalize("NFC", title)
+    cleaned = re.sub(r"[^\w .-]+", "", normalised)
+    cleaned = re.sub(r"\s+", " ", cleaned).strip(" .-_")[:100].strip(" .")
+    return f"{cleaned or fallback}.{extension}"
+
+
+def load_work_for_export(work_id: int) -> Work:
+    """The work with its chapters (in order), creators, tags, series and links."""
+    work = (
+        Work.objects.for_listing()
+        .prefetch_related(
+            Prefetch("chapters", queryset=Chapter.objects.order_by("position")),
+            Prefetch("series_parts", queryset=SeriesPart.objects.select_related("series").order_by("series__title")),
+            Prefetch(
+                "outgoing_links", queryset=WorkLink.objects.select_related("target").order_by("id"), to_attr="links_out"
+            ),
+            Prefetch(
+                "incoming_links",
+                queryset=WorkLink.objects.filter(source__status="posted", source__is_hidden=False)
+                .select_related("source")
+                .order_by("id"),
+                to_attr="links_in",
+            ),
+        )
+        .get(pk=work_id)
+    )
+    return work
+
+
+def metadata(work: Work, *, url: str) -> list[tuple[str, str]]:
+    """The work's metadata as (label, plain text) pairs, in the order a reader
+    expects from the work page."""
+    rows: list[tuple[str, str]] = [
+        ("Title", work.title),
+        ("Creators", ", ".join(u.username for u in work.creator_users) or "Anonymous"),
+        ("Rating", work.get_rating_display()),
+        ("Archive Warnings", ", ".join(work.warning_labels()) or "None given"),
+    ]
+    if work.categories:
+        rows.append(("Categories", ", ".join(work.category_labels())))
+    for label, tags in (
+        ("Fandoms", work.fandoms),
+        ("Relationships", work.relationships),
+        ("Characters", work.characters),
+        ("Additional Tags", work.freeforms),
+    ):
+        if tags:
+            rows.append((label, ", ".join(t.name for t in tags)))
+    rows.append(("Language", work.language))
+    for part in work.series_parts.all():
+        rows.append(("Series", f"Part {part.position} of {part.series.title}"))
+    for link in work.links_out:
+        target = link.target.title if link.target_id and link.target.is_posted and not link.target.is_hidden else ""
+        text = target or link.target_title
+        if not target and link.target_author:
+            text += f" by {link.target_author}"
+        rows.append((link.get_kind_display(), text))
+    for link in work.links_in:
+        rows.append((link.reverse_label, link.source.title))
+    rows.append(("Published", work.published_on.isoformat()))
+    rows.append(("Completed" if work.is_complete else "Updated", work.updated_at.date().isoformat()))
+    rows.append(("Words", f"{work.word_count:,}"))
+    rows.append(("Chapters", work.chapters_display))
+    rows.append(("URL", url))
+    return rows
+
+
+def html_to_text(fragment: str) -> str:
+    """Sanitised story HTML as plain text: a blank line between blocks, "* * *" for
+    scene breaks."""
+    soup = BeautifulSoup(fragment or "", "html.parser")
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for hr in soup.find_all("hr"):
+        hr.replace_with("\n\n* * *\n\n")
+    for block in soup.find_all(["p", "div", "blockquote", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "tr"]):
+        block.insert_before("\n\n")
+        block.insert_after("\n\n")
+    text = soup.get_text()
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+MD_SPECIAL = re.compile(r"([\\`*_\[\]#<>])")
+
+
+def html_to_markdown(fragment: str) -> str:
+    """Sanitised story HTML as Markdown: paragraphs, emphasis, links, headings,
+    quotes, lists and scene breaks; anything else keeps its text."""
+    soup = BeautifulSoup(fragment or "", "html.parser")
+
+    def inline(node) -> str:
+        if isinstance(node, NavigableString):
+            return MD_SPECIAL.sub(r"\\\1", str(node).replace("\n", " "))
+        if not isinstance(node, Tag):
+            return ""
+        inner = "".join(inline(child) for child in node.children)
+        name = node.name
+        if name in {"em", "i", "cite"}:
+            return f"*{inner}*" if inner.strip() else inner
+        if name in {"strong", "b"}:
+            return f"**{inner}**" if inner.strip() else inner
+        if name in {"del", "s", "strike"}:
+            return f"~~{inner}~~"
+        if name == "code":
+            return f"`{node.get_text()}`"
+        if name == "br":
+            return "  \n"
+        if name == "a" and node.get("href"):
+            return f"[{inner}]({node['href']})"
+        if name == "img":
+            return f"![{node.get('alt', '')}]({node.get('src', '')})"
+        return inner
+
+    def block(node) -> list[str]:
+        if isinstance(node, NavigableString):
+            text = inline(node).strip()
+            return [text] if text else []
+        if not isinstance(node, Tag):
+            return []
+        name = node.name
+        if name == "hr":
+            return ["* * *"]
+        if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+            return ["#" * (int(name[1]) + 2 if int(name[1]) < 4 else 6) + " " + inline(node).strip()]
+        if name == "blockquote":
+            inner = blocks(node)
+            return ["\n".join("> " + line if line else ">" for line in "\n\n".join(inner).split("\n"))]
+        if name in {"ul", "ol"}:
+            items = []
+            for number, li in enumerate(node.find_all("li", recursive=False), start=1):
+                marker = f"{number}." if name == "ol" else "-"
+                items.append(f"{marker} {inline(li).strip()}")
+            return ["\n".join(items)]
+        if name == "pre":
+            return ["```\n" + node.get_text() + "\n```"]
+        if name in {"div", "section", "details", "figure", "table", "tbody", "thead", "tfoot", "dl"}:
+            return blocks(node)
+        text = inline(node).strip()
+        return [text] if text else []
+
+    def blocks(parent) -> list[str]:
+        out: list[str] = []
+        for child in parent.children:
+            out += block(child)
+        return out
+
+    return "\n\n".join(part for part in blocks(soup) if part.strip())

@@ -1,0 +1,126 @@
+"""Forms for what readers write: comments, bookmarks, reports and preferences.
+Forms validate; services_readers changes the database."""
+
+from urllib.parse import parse_qsl, urlencode
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from stories.models import Tag
+from stories.services_readers import (
+    BOOKMARK_NOTE_MAX_CHARS,
+    COMMENT_MAX_CHARS,
+    REPORT_MAX_CHARS,
+    ReaderActionRefused,
+    bookmark_tags_parse,
+)
+
+User = get_user_model()
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label="Comment",
+        max_length=COMMENT_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown is allowed.",
+    )
+    guest_name = forms.CharField(label="Your name", max_length=100, required=False)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label="Comment", max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class BookmarkForm(forms.Form):
+    note = forms.CharField(
+        label="Your note",
+        max_length=BOOKMARK_NOTE_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Markdown is allowed.",
+    )
+    tags = forms.CharField(
+        label="Your tags", max_length=2000, required=False, help_text="Comma separated; only for your bookmarks."
+    )
+    is_private = forms.BooleanField(label="Private bookmark", required=False)
+    for_later = forms.BooleanField(label="Mark for later (private)", required=False)
+
+    def clean_tags(self) -> list[str]:
+        try:
+            return bookmark_tags_parse(self.cleaned_data["tags"])
+        except ReaderActionRefused as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong?", max_length=REPORT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+def _names(raw: str) -> list[str]:
+    return [" ".join(part.split()) for part in raw.split(",") if part.strip()]
+
+
+class PreferenceForm(forms.Form):
+    show_content_notices = forms.BooleanField(
+        label="Show a content notice before Mature, Explicit and Not Rated works", required=False
+    )
+    hide_read_works = forms.BooleanField(label="Hide works I have already read", required=False)
+    max_tags = forms.IntegerField(label="Hide works with more tags than", required=False, min_value=1, max_value=500)
+    stale_wip_months = forms.IntegerField(
+        label="Hide works in progress not updated for this many months", required=False, min_value=1, max_value=600
+    )
+    muted_tags = forms.CharField(
+        label="Muted tags",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Comma separated tag names; works with these tags (or their synonyms) are hidden everywhere.",
+    )
+    muted_creators = forms.CharField(
+        label="Muted authors",
+        required=False,
+        max_length=5000,
+        help_text="Comma separated usernames; their works are hidden everywhere.",
+    )
+    default_filter = forms.CharField(
+        label="Default works filter",
+        required=False,
+        max_length=2000,
+        help_text="A query string applied when you open the works index, for example rating=general&amp;complete=1.",
+    )
+    allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
+
+    def clean_muted_tags(self) -> list[Tag]:
+        tags, unknown = [], []
+        for name in _names(self.cleaned_data["muted_tags"]):
+            tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+            if tag is None:
+                unknown.append(name)
+            elif tag not in tags:
+                tags.append(tag)
+        if unknown:
+            raise forms.ValidationError("No tag named: " + ", ".join(unknown))
+        return tags
+
+    def clean_muted_creators(self) -> list:
+        names = _names(self.cleaned_data["muted_creators"])
+        users = list(User.objects.filter(username__in=names))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError("No user named: " + ", ".join(unknown))
+        return users
+
+    def clean_default_filter(self) -> str:
+        raw = self.cleaned_data["default_filter"].strip().lstrip("?")
+        if not raw:
+            return ""
+        if any(c in raw for c in "\r\n#") or "://" in raw:
+            raise forms.ValidationError("Give only the part of a works-index address after the “?”.")
+        pairs = [(k, v) for k, v in parse_qsl(raw, keep_blank_values=False) if k != "page"]
+        if not pairs:
+            raise forms.ValidationError("That is not a filter (expected name=value pairs joined by “&”).")
+        return urlencode(pairs)

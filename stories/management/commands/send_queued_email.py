@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from stories.services_readers import outgoing_email_send
+
+
+class Command(BaseCommand):
+    help = "Send queued notification emails through the configured email backend (run from cron or a timer)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--limit", type=int, default=500, help="At most this many emails per run.")
+
+    def handle(self, *args, limit: int, **options):
+        sent, failed = outgoing_email_send(limit=limit)
+        self.stdout.write(f"Sent {sent} email(s), {failed} failed (kept queued).")

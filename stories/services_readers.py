@@ -1,0 +1,532 @@
+"""Write paths for what readers do: kudos, comments, bookmarks, subscriptions,
+notifications, reading history, reports, preferences and hits. Named <noun>_<verb>;
+every function that changes more than one row runs in one transaction, and the
+stored counters on Work move with F() in that same transaction."""
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from stories.models import (
+    Bookmark,
+    Chapter,
+    Comment,
+    InboxItem,
+    Kudos,
+    OutgoingEmail,
+    ReaderPreference,
+    ReadingPosition,
+    Report,
+    Series,
+    SeriesPart,
+    Subscription,
+    Tag,
+    TaggedWork,
+    Work,
+    WorkCreator,
+)
+
+User = get_user_model()
+
+COMMENT_MAX_CHARS = 10_000
+BOOKMARK_NOTE_MAX_CHARS = 5_000
+REPORT_MAX_CHARS = 5_000
+
+
+class ReaderActionRefused(ValueError):
+    """A reader's action that cannot be done; the message is shown as it is."""
+
+
+def guest_key(*, ip: str) -> str:
+    """A guest's identity for kudos: a keyed hash of the address, so the table
+    never holds a reader's IP."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:guest:{ip}".encode()).hexdigest()
+
+
+# Kudos ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def kudos_give(*, work: Work, user: AbstractBaseUser | None, guest: str = "") -> bool:
+    """Leave kudos on `work`; False when this reader already did. Creators cannot
+    leave kudos on their own work."""
+    if user is not None and user.is_authenticated:
+        if WorkCreator.objects.filter(work=work, user=user).exists():
+            raise ReaderActionRefused("You can't leave kudos on your own work.")
+        kudos = Kudos(work=work, user=user)
+    else:
+        if not guest:
+            raise ReaderActionRefused("We could not tell who you are; please try again.")
+        kudos = Kudos(work=work, guest_key=guest)
+    try:
+        with transaction.atomic():
+            kudos.save()
+    except IntegrityError:
+        return False
+    Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
+    return True
+
+
+# Comments ------------------------------------------------------------------------
+
+
+def _clean_comment_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ReaderActionRefused("A comment can't be empty.")
+    if len(body) > COMMENT_MAX_CHARS:
+        raise ReaderActionRefused(f"A comment can be at most {COMMENT_MAX_CHARS:,} characters.")
+    if "\x00" in body:
+        raise ReaderActionRefused("That comment contains characters we can't store.")
+    return body
+
+
+def guest_comments_allowed(*, work: Work) -> bool:
+    """The work allows it and none of its creators turned guest comments off."""
+    if not work.comments_from_guests:
+        return False
+    return not ReaderPreference.objects.filter(user__creator_links__work=work, allow_guest_comments=False).exists()
+
+
+@transaction.atomic
+def comment_add(
+    *,
+    chapter: Chapter,
+    body: str,
+    user: AbstractBaseUser | None,
+    guest_name: str = "",
+    parent: Comment | None = None,
+) -> Comment:
+    """A comment (or a reply to `parent`) on a chapter, counted on the work, with a
+    note in the inbox of the work's creators and of the person replied to."""
+    body = _clean_comment_body(body)
+    work = chapter.work
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in:
+        guest_name = (guest_name or "").strip()
+        if not guest_comments_allowed(work=work):
+            raise ReaderActionRefused("The author only accepts comments from signed-in readers.")
+        if not guest_name:
+            raise ReaderActionRefused("Please give a name to comment as a guest.")
+        if len(guest_name) > 100:
+            raise ReaderActionRefused("A name can be at most 100 characters.")
+    if parent is not None and (parent.chapter_id != chapter.pk or parent.is_deleted):
+        raise ReaderActionRefused("You can only reply to a comment on this chapter.")
+    comment = Comment(
+        work=work,
+        chapter=chapter,
+        parent=parent,
+        user=user if signed_in else None,
+        guest_name="" if signed_in else guest_name,
+        body=body,
+    )
+    comment.save()
+    Work.objects.filter(pk=work.pk).update(comment_count=F("comment_count") + 1)
+
+    url = f"{chapter.get_absolute_url()}#comment-{comment.pk}"
+    who = comment.author_name
+    notified: set[int] = set()
+    if user is not None and signed_in:
+        notified.add(user.pk)
+    items = []
+    for creator_id in WorkCreator.objects.filter(work=work).values_list("user_id", flat=True):
+        if creator_id not in notified:
+            notified.add(creator_id)
+            items.append(InboxItem(user_id=creator_id, work=work, url=url, message=f"{who} commented on {work.title}"))
+    if parent is not None and parent.user_id and parent.user_id not in notified:
+        items.append(
+            InboxItem(
+                user_id=parent.user_id, work=work, url=url, message=f"{who} replied to your comment on {work.title}"
+            )
+        )
+    InboxItem.objects.bulk_create(items)
+    return comment
+
+
+def comment_may_delete(*, comment: Comment, user: AbstractBaseUser) -> bool:
+    """Its writer, a creator of the work, or a moderator."""
+    if not user.is_authenticated:
+        return False
+    if comment.user_id == user.pk or user.is_staff:
+        return True
+    return WorkCreator.objects.filter(work_id=comment.work_id, user=user).exists()
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user: AbstractBaseUser, body: str) -> Comment:
+    if not user.is_authenticated or comment.user_id != user.pk or comment.is_deleted:
+        raise ReaderActionRefused("You can only edit your own comments.")
+    comment.body = _clean_comment_body(body)
+    comment.edited_at = timezone.now()
+    comment.save()
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user: AbstractBaseUser) -> None:
+    """Delete a comment. One with replies stays as a placeholder so the thread
+    still reads; its text is gone either way."""
+    if not comment_may_delete(comment=comment, user=user):
+        raise ReaderActionRefused("You can't delete this comment.")
+    if comment.is_deleted:
+        return
+    if comment.replies.exists():
+        comment.is_deleted = True
+        comment.body = ""
+        comment.save()
+    else:
+        comment.delete()
+    Work.objects.filter(pk=comment.work_id).update(comment_count=F("comment_count") - 1)
+
+
+# Bookmarks -----------------------------------------------------------------------
+
+
+def bookmark_tags_parse(raw: str) -> list[str]:
+    """A reader's own bookmark tags: comma separated, trimmed, unique ignoring case."""
+    tags: list[str] = []
+    for part in (raw or "").split(","):
+        name = " ".join(part.split())[:100]
+        if name and name.lower() not in {t.lower() for t in tags}:
+            tags.append(name)
+    if len(tags) > 50:
+        raise ReaderActionRefused("A bookmark can have at most 50 tags.")
+    return tags
+
+
+def _counts_publicly(bookmark: Bookmark | None) -> bool:
+    return bookmark is not None and not bookmark.is_private and not bookmark.for_later
+
+
+@transaction.atomic
+def bookmark_save(
+    *,
+    user: AbstractBaseUser,
+    work: Work | None = None,
+    series: Series | None = None,
+    note: str = "",
+    tags: Sequence[str] = (),
+    is_private: bool = False,
+    for_later: bool = False,
+) -> Bookmark:
+    """Create or update the reader's bookmark of a work or a series. A work's
+    bookmark count counts public bookmarks, as the world sees them."""
+    if (work is None) == (series is None):
+        raise ValueError("Bookmark exactly one of a work or a series.")
+    if len(note or "") > BOOKMARK_NOTE_MAX_CHARS:
+        raise ReaderActionRefused(f"A bookmark note can be at most {BOOKMARK_NOTE_MAX_CHARS:,} characters.")
+    target = {"work": work} if work is not None else {"series": series}
+    bookmark = Bookmark.objects.select_for_update().filter(user=user, **target).first()
+    was_public = _counts_publicly(bookmark)
+    if bookmark is None:
+        bookmark = Bookmark(user=user, **target)
+    bookmark.note = (note or "").strip()
+    bookmark.tags = list(tags)
+    bookmark.for_later = for_later
+    bookmark.is_private = is_private or for_later
+    bookmark.save()
+    if work is not None:
+        delta = int(_counts_publicly(bookmark)) - int(was_public)
+        if delta:
+            Work.objects.filter(pk=work.pk).update(bookmark_count=F("bookmark_count") + delta)
+    return bookmark
+
+
+@transaction.atomic
+def bookmark_delete(*, bookmark: Bookmark, user: AbstractBaseUser) -> None:
+    if bookmark.user_id != user.pk:
+        raise ReaderActionRefused("You can only delete your own bookmarks.")
+    if bookmark.work_id and _counts_publicly(bookmark):
+        Work.objects.filter(pk=bookmark.work_id).update(bookmark_count=F("bookmark_count") - 1)
+    bookmark.delete()
+
+
+# Subscriptions and notifications ------------------------------------------------
+
+
+def subscription_add(*, user: AbstractBaseUser, **target) -> Subscription:
+    """Subscribe to one of work=, series=, creator=, tag= (idempotent)."""
+    if len(target) != 1 or next(iter(target)) not in {"work", "series", "creator", "tag"}:
+        raise ValueError("Subscribe to exactly one work, series, creator or tag.")
+    if target.get("creator") is not None and target["creator"].pk == user.pk:
+        raise ReaderActionRefused("You can't subscribe to yourself.")
+    subscription, _ = Subscription.objects.get_or_create(user=user, **target)
+    return subscription
+
+
+def subscription_delete(*, subscription: Subscription, user: AbstractBaseUser) -> None:
+    if subscription.user_id != user.pk:
+        raise ReaderActionRefused("You can only end your own subscriptions.")
+    subscription.delete()
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL}{url}"
+
+
+def _notify(*, users: Iterable[AbstractBaseUser], work: Work, message: str, url: str) -> int:
+    """One inbox entry per user, and one queued email for those with an address."""
+    from stories.unsubscribe import unsubscribe_url
+
+    users = list(users)
+    InboxItem.objects.bulk_create([InboxItem(user=u, work=work, message=message[:500], url=url) for u in users])
+    emails = []
+    for u in users:
+        if u.email:
+            body = (
+                f"{message}\n\n{_absolute(url)}\n\n"
+                f"You get this because you subscribed on Quire. Manage or end your subscriptions: "
+                f"{_absolute(reverse('stories:subscription-list'))}\n"
+                f"Unsubscribe from everything in one click: {_absolute(unsubscribe_url(u))}\n"
+            )
+            emails.append(OutgoingEmail(to=u.email, subject=message[:255], body=body))
+    OutgoingEmail.objects.bulk_create(emails)
+    return len(users)
+
+
+def _subscribers(*, work: Work, include_work: bool, include_tags: bool):
+    creator_ids = list(WorkCreator.objects.filter(work=work).values_list("user_id", flat=True))
+    series_ids = SeriesPart.objects.filter(work=work).values("series_id")
+    matches = Q(series__in=series_ids) | Q(creator__in=creator_ids)
+    if include_work:
+        matches |= Q(work=work)
+    if include_tags:
+        tag_ids = TaggedWork.objects.filter(content_object=work).values("tag_id")
+        canonical_ids = Tag.objects.filter(pk__in=tag_ids, synonym_of__isnull=False).values("synonym_of_id")
+        matches |= Q(tag__in=tag_ids) | Q(tag__in=canonical_ids)
+    user_ids = Subscription.objects.filter(matches).values("user_id")
+    # Restricted works are for signed-in readers: every subscriber is one.
+    return User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=creator_ids).order_by("pk")
+
+
+@transaction.atomic
+def subscriptions_notify_chapter(*, chapter: Chapter) -> int:
+    """Tell subscribers of the work, its series and its creators about a new chapter."""
+    work = Work.objects.get(pk=chapter.work_id)
+    if not work.is_posted or work.is_hidden:
+        return 0
+    return _notify(
+        users=_subscribers(work=work, include_work=True, include_tags=False),
+        work=work,
+        message=f"New chapter of {work.title}: {chapter.display_title}",
+        url=chapter.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def subscriptions_notify_work(*, work: Work) -> int:
+    """Tell subscribers of its creators, series and tags about a newly posted work."""
+    work = Work.objects.get(pk=work.pk)
+    if not work.is_posted or work.is_hidden:
+        return 0
+    names = ", ".join(WorkCreator.objects.filter(work=work).values_list("user__username", flat=True))
+    return _notify(
+        users=_subscribers(work=work, include_work=False, include_tags=True),
+        work=work,
+        message=f"New work by {names or 'Anonymous'}: {work.title}",
+        url=work.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def subscriptions_notify_part(*, part: SeriesPart) -> int:
+    """Tell a series' subscribers that a posted work became one of its parts."""
+    work = part.work
+    if not work.is_posted or work.is_hidden:
+        return 0
+    creator_ids = WorkCreator.objects.filter(work=work).values("user_id")
+    users = (
+        User.objects.filter(subscriptions__series=part.series, is_active=True)
+        .exclude(pk__in=creator_ids)
+        .distinct()
+        .order_by("pk")
+    )
+    return _notify(
+        users=users,
+        work=work,
+        message=f"New part in {part.series.title}: {work.title}",
+        url=work.get_absolute_url(),
+    )
+
+
+def outgoing_email_send(*, limit: int = 100) -> tuple[int, int]:
+    """Send queued emails through the configured backend; returns (sent, failed).
+    Rows are locked while sent so two runs never send the same email."""
+    sent = failed = 0
+    with transaction.atomic():
+        batch = list(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(sent_at__isnull=True, attempts__lt=5)
+            .order_by("created_at", "id")[:limit]
+        )
+        for email in batch:
+            email.attempts += 1
+            try:
+                send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+            except Exception as error:  # any backend failure: keep it queued, record why
+                email.last_error = str(error)[:2000]
+                failed += 1
+            else:
+                email.sent_at = timezone.now()
+                email.last_error = ""
+                sent += 1
+            email.save(update_fields=["attempts", "sent_at", "last_error"])
+    return sent, failed
+
+
+def inbox_mark_read(*, user: AbstractBaseUser) -> int:
+    return InboxItem.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# Reading history -----------------------------------------------------------------
+
+
+def reading_position_record(*, user: AbstractBaseUser, work: Work, chapter: Chapter | None, keep_later: bool) -> None:
+    """Remember the last chapter `user` read in `work`. With `keep_later` (the work's
+    landing page) an existing position is only touched, not moved back to chapter 1."""
+    now = timezone.now()
+    updates = {"read_at": now, "visits": F("visits") + 1}
+    if not keep_later:
+        updates["chapter"] = chapter
+    if ReadingPosition.objects.filter(user=user, work=work).update(**updates):
+        return
+    try:
+        with transaction.atomic():
+            ReadingPosition.objects.create(user=user, work=work, chapter=chapter, read_at=now)
+    except IntegrityError:
+        # A second tab got there first: fine, its row is as good as ours.
+        pass
+
+
+# Reports -------------------------------------------------------------------------
+
+
+def report_create(
+    *, reporter: AbstractBaseUser, reason: str, work: Work | None = None, comment: Comment | None = None
+) -> Report:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ReaderActionRefused("Please say what is wrong.")
+    if len(reason) > REPORT_MAX_CHARS:
+        raise ReaderActionRefused(f"A report can be at most {REPORT_MAX_CHARS:,} characters.")
+    if comment is not None:
+        work = None
+    return Report.objects.create(reporter=reporter, reason=reason, work=work, comment=comment)
+
+
+@transaction.atomic
+def report_resolve(
+    *, report: Report, moderator: AbstractBaseUser, status: str, resolution: str = "", hide_reason: str = ""
+) -> Report:
+    """Close a report; with `hide_reason`, also hide the reported work (or the work
+    of the reported comment) with that reason shown to its creators."""
+    report.status = status
+    report.resolution = resolution
+    report.resolved_by = moderator
+    report.resolved_at = timezone.now()
+    report.save()
+    if hide_reason:
+        work_id = report.work_id or (report.comment.work_id if report.comment_id else None)
+        if work_id:
+            work_hide(work_id=work_id, reason=hide_reason)
+    return report
+
+
+def work_hide(*, work_id: int, reason: str) -> None:
+    Work.objects.filter(pk=work_id).update(is_hidden=True, hidden_reason=reason)
+
+
+# Preferences ---------------------------------------------------------------------
+
+
+def preference_for(user: AbstractBaseUser) -> ReaderPreference | None:
+    if not user.is_authenticated:
+        return None
+    return ReaderPreference.objects.filter(user=user).first()
+
+
+def preference_get_or_create(*, user: AbstractBaseUser) -> ReaderPreference:
+    preference, _ = ReaderPreference.objects.get_or_create(user=user)
+    return preference
+
+
+@transaction.atomic
+def preference_save(
+    *,
+    user: AbstractBaseUser,
+    muted_tags: Sequence[Tag] = (),
+    muted_creators: Sequence[AbstractBaseUser] = (),
+    **fields,
+) -> ReaderPreference:
+    preference = preference_get_or_create(user=user)
+    for name, value in fields.items():
+        setattr(preference, name, value)
+    preference.save()
+    preference.muted_tags.set(muted_tags)
+    preference.muted_creators.set(muted_creators)
+    return preference
+
+
+def work_hide_for_reader(*, user: AbstractBaseUser, work: Work, hide: bool) -> None:
+    preference = preference_get_or_create(user=user)
+    if hide:
+        preference.hidden_works.add(work)
+    else:
+        preference.hidden_works.remove(work)
+
+
+# Hits ----------------------------------------------------------------------------
+
+
+def hits_pending_key(work_id: int) -> str:
+    return f"hits:pending:{work_id}"
+
+
+def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None) -> bool:
+    """Count a visitor once per work per day. The cache remembers who was counted
+    and keeps a pending total per work; the database sees one UPDATE per
+    QUIRE_HIT_FLUSH_EVERY new hits (or when the oldest pending hit is older than
+    QUIRE_HIT_FLUSH_SECONDS), never one per page load. Returns True when counted."""
+    today = today or timezone.localdate()
+    seen_key = "hit:" + hashlib.sha256(f"{work_id}:{today.isoformat()}:{visitor}".encode()).hexdigest()
+    if not cache.add(seen_key, 1, timeout=60 * 60 * 26):
+        return False
+    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
+    now = timezone.now().timestamp()
+    cache.add(pending_key, 0, timeout=None)
+    cache.add(since_key, now, timeout=None)
+    try:
+        pending = cache.incr(pending_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(pending_key, 1, timeout=None)
+        pending = 1
+    since = cache.get(since_key) or now
+    if pending >= settings.QUIRE_HIT_FLUSH_EVERY or now - since >= settings.QUIRE_HIT_FLUSH_SECONDS:
+        hits_flush(work_id=work_id)
+    return True
+
+
+def hits_flush(*, work_id: int) -> int:
+    """Move a work's pending hits from the cache to Work.hit_count."""
+    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
+    pending = cache.get(pending_key) or 0
+    if pending <= 0:
+        return 0
+    try:
+        # decr, not delete: hits counted meanwhile by another request stay pending.
+        cache.decr(pending_key, pending)
+    except ValueError:
+        return 0
+    cache.set(since_key, timezone.now().timestamp(), timeout=None)
+    Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + pending)
+    return pending
