@@ -12,7 +12,12 @@ pytestmark = pytest.mark.django_db
 
 def _post(title, creators, links=(), status="posted"):
     return work_create(
-        creators=creators, title=title, chapters=[ChapterDraft(body="Some text here.")], links=links, status=status
+        creators=creators,
+        title=title,
+        chapters=[ChapterDraft(body="Some text here.")],
+        links=links,
+        status=status,
+        rating="general",  # Not Rated works show a content notice first
     )
 
 
