@@ -188,6 +188,10 @@ QUIRE_MAX_UPLOAD_MB = env_int("QUIRE_MAX_UPLOAD_MB", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 QUIRE_WORKS_PER_PAGE = 20
+# Rate limits (django-ratelimit, kept in the default cache) per client address:
+# log-in attempts (also per username) and sign-ups.
+QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
+QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
 
 TAGGIT_CASE_INSENSITIVE = True
 

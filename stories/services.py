@@ -375,3 +375,29 @@ def chapters_reorder(*, work_id: int, chapter_ids: Sequence[int]) -> None:
         raise ValueError("The new order must list every chapter of the work once.")
     for position, pk in enumerate(chapter_ids, start=1):
         Chapter.objects.filter(pk=pk, work_id=work_id).update(position=position)
+
+
+@transaction.atomic
+def work_compose(
+    *,
+    creators: Sequence[AbstractBaseUser],
+    title: str,
+    chapters: Sequence[ChapterDraft],
+    tags_by_kind: dict[str, Sequence[str]],
+    links: Sequence[LinkDraft | tuple[str, Work]] = (),
+    status: str = Work.Status.POSTED,
+    series: Series | None = None,
+    new_series_title: str = "",
+    series_position: int | None = None,
+    **fields,
+) -> Work:
+    """Create a work from the post form: chapters, tags, links and series, all or nothing."""
+    work = work_create(
+        creators=creators, title=title, chapters=chapters, tags_by_kind=tags_by_kind, status=status, **fields
+    )
+    if new_series_title:
+        series = series_get_or_create(title=new_series_title, creators=creators)
+    work_set_series(work=work, series=series, position=series_position)
+    work_set_links(work=work, links=links)
+    work.refresh_from_db()
+    return work

@@ -46,3 +46,12 @@ def moderator(db):
         import_module("stories.migrations.0002_moderators_group").create_group(apps, None)
     user.groups.add(group)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits live in the cache: start every test with none used up."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

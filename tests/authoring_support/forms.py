@@ -1,0 +1,56 @@
+"""POST data for the post/edit forms, as a browser would send it."""
+
+import datetime
+
+
+def work_data(**overrides) -> dict:
+    data = {
+        "title": "Loathing",
+        "co_creators": "",
+        "summary": "Iruka cannot stand him.",
+        "disclaimer": "Not mine.",
+        "notes": "",
+        "end_notes": "",
+        "rating": "teen",
+        "warnings": ["none"],
+        "categories": ["mm"],
+        "fandoms": "Naruto",
+        "relationships": "Kakashi/Iruka",
+        "characters": "Hatake Kakashi, Umino Iruka",
+        "freeforms": "Angst, Hurt/Comfort",
+        "language": "en",
+        "published_on": "2008-01-10",
+        "series": "",
+        "new_series": "",
+        "series_position": "",
+        "expected_chapters": "",
+        "links-TOTAL_FORMS": "1",
+        "links-INITIAL_FORMS": "0",
+        "links-MIN_NUM_FORMS": "0",
+        "links-MAX_NUM_FORMS": "20",
+        "links-0-kind": "",
+        "links-0-work": "",
+        "links-0-title": "",
+        "links-0-author": "",
+        "chapters-TOTAL_FORMS": "1",
+        "chapters-INITIAL_FORMS": "0",
+        "chapters-MIN_NUM_FORMS": "1",
+        "chapters-MAX_NUM_FORMS": "200",
+        "chapters-0-title": "",
+        "chapters-0-summary": "",
+        "chapters-0-notes": "",
+        "chapters-0-body": "Iruka *hated* him.\n\nThat was that.",
+        "chapters-0-body_format": "markdown",
+        "chapters-0-end_notes": "",
+        "action": "post",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def edit_data(**overrides) -> dict:
+    data = work_data(**overrides)
+    return {k: v for k, v in data.items() if not k.startswith("chapters-")}
+
+
+TODAY = datetime.date.today
