@@ -161,9 +161,9 @@ class SafeEpub:
         paths = []
         for ref in package.iterfind(".//opf:spine/opf:itemref", NS):
             path, media_type = manifest.get(ref.get("idref"), ("", ""))
-            if path and path in self.names and (media_type in HTML_TYPES or path.endswith((".xhtml", ".html", ".htm"))):
-                if path not in paths:
-                    paths.append(path)
+            is_page = media_type in HTML_TYPES or path.endswith((".xhtml", ".html", ".htm"))
+            if path and path in self.names and is_page and path not in paths:
+                paths.append(path)
         return paths
 
 
