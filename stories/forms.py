@@ -228,13 +228,15 @@ class WorkForm(forms.Form):
         return initial
 
     @classmethod
-    def initial_from_work(cls, work: Work) -> dict:
+    def initial_from_work(cls, work: Work, user) -> dict:
         tags = {kind: [] for kind in ("fandom", "relationship", "character", "freeform")}
         for item in work.tagged_items.select_related("tag").order_by("tag__name"):
             tags[item.tag.kind].append(item.tag.name)
         return {
             "title": work.title,
-            "co_creators": ", ".join(u.username for u in work.creators.order_by("creator_links__position")),
+            "co_creators": ", ".join(
+                u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")
+            ),
             "summary": work.summary,
             "disclaimer": work.disclaimer,
             "notes": work.notes,

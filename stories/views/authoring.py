@@ -163,7 +163,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     chapter_list = list(work.chapters.defer("body", "body_html").order_by("position"))
     context = {"work": work, "mode": "edit", "chapter_list": chapter_list}
     if request.method == "GET":
-        context["form"] = WorkForm(user=request.user, work=work, initial=WorkForm.initial_from_work(work))
+        context["form"] = WorkForm(user=request.user, work=work, initial=WorkForm.initial_from_work(work, request.user))
         context["links"] = LinkFormSet(prefix="links", initial=_link_initial(work))
         context["reorder"] = ReorderForm(chapters=chapter_list)
         return _render_work_form(request, context)
