@@ -187,6 +187,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quire <noreply@localhost>")
 QUIRE_MAX_UPLOAD_MB = env_int("QUIRE_MAX_UPLOAD_MB", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# The review form of an uploaded work carries every chapter (6 fields each, up to 200).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 QUIRE_WORKS_PER_PAGE = 20
 # Rate limits (django-ratelimit, kept in the default cache) per client address:
 # log-in attempts (also per username) and sign-ups.

@@ -7,4 +7,5 @@ from stories.views import accounts
 urlpatterns = [
     path("signup/", accounts.signup, name="signup"),
     path("login/", accounts.login, name="login"),
+    path("password_reset/", accounts.password_reset, name="password_reset"),
 ]

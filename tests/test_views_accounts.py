@@ -141,3 +141,12 @@ def test_profile_lists_works_and_series(client, author):
     series.creators.add(author)
     page = client.get(reverse("stories:user-detail", args=["author"])).content.decode()
     assert "Profiled" in page and "A Series" in page and "Hidden draft" not in page
+
+
+def test_password_reset_is_rate_limited(client, author, settings):
+    settings.QUIRE_SIGNUP_RATE = "2/m"
+    for _ in range(2):
+        assert client.post(reverse("password_reset"), {"email": author.email}).status_code == 302
+    response = client.post(reverse("password_reset"), {"email": author.email})
+    assert response.status_code == 429 and "Too many attempts" in response.content.decode()
+    assert len(mail.outbox) == 2

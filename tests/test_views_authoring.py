@@ -126,10 +126,10 @@ def test_preview_shows_sanitised_text_and_saves_nothing(author_client):
     assert response.status_code == 200
     assert counts() == before
     page = response.content.decode()
-    assert "<em>there</em>" in page
-    assert (
-        "<script>alert(1)" not in page and "javascript:alert" not in page.split("Preview", 1)[1].split("</section>")[0]
-    )
+    preview = page.split('id="preview-heading"', 1)[1].split("</section>", 1)[0]
+    assert "<em>there</em>" in preview
+    assert "<script" not in preview and "javascript:" not in preview
+    assert "<script>alert(1)" not in page  # the source stays escaped in its textarea
 
 
 def test_hostile_markup_is_sanitised_and_the_rest_kept(author_client):
@@ -496,3 +496,24 @@ def test_edit_page_runs_a_fixed_number_of_queries(author_client, author, rows, d
     with django_assert_max_num_queries(16):
         response = author_client.get(reverse("stories:work-edit", args=[work.pk]))
     assert response.content.decode().count(f'href="/works/{work.pk}/chapters/') >= rows
+
+
+def test_preview_names_new_tags_and_suggests_existing_ones(author_client):
+    factories.TagFactory(name="Hatake Kakashi", kind="character")
+    factories.TagFactory(name="Naruto", kind="fandom")
+    response = author_client.post(
+        reverse("stories:work-post"), work_data(action="preview", characters="Hatake Kakashe", fandoms="naruto")
+    )
+    page = response.content.decode()
+    assert "Character: “Hatake Kakashe” — did you mean “Hatake Kakashi”?" in page
+    assert "Fandom: “naruto”" not in page  # exists already, whatever the case
+
+
+def test_posting_a_draft_from_the_edit_page_resolves_waiting_links(author_client, author):
+    sequel = factories.WorkFactory(title="Moving On", creators=[author])
+    WorkLink.objects.create(source=sequel, kind="sequel_of", target_title="Loathing")
+    author_client.post(reverse("stories:work-post"), work_data(action="draft"))
+    draft_work = Work.objects.get(title="Loathing")
+    assert sequel.outgoing_links.get().target is None  # a draft is nobody's prequel yet
+    author_client.post(reverse("stories:work-edit", args=[draft_work.pk]), edit_data(action="post"))
+    assert sequel.outgoing_links.get().target == draft_work

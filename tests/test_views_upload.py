@@ -215,3 +215,27 @@ def test_import_works_command_reads_html_and_epub(tmp_path, author):
         assert work.chapter_count == 2 and work.rating == "teen"
         assert [u.username for u in work.creator_users] == ["author"]
         assert sorted(t.name for t in work.freeforms) == ["Angst", "Hurt/Comfort"]
+
+
+def test_upload_with_a_ten_thousand_character_title_warns_and_posting_saves_nothing_bad(author_client):
+    before = counts()
+    response = upload(author_client, "long.txt", ("T" * 10_000 + "\nRating: T\n\nSome story text.").encode())
+    page = response.content.decode()
+    assert "The title is 10,000 characters long; it was cut to 255." in page
+    assert counts() == before
+    data = form_fields(page)
+    assert len(data["title"]) == 255
+
+
+def test_upload_with_500_tags_warns_and_the_post_is_refused(author_client):
+    tags = ", ".join(f"Tag {i}" for i in range(500))
+    response = upload(author_client, "tags.txt", f"Many Tags\nTags: {tags}\n\nSome story text.".encode())
+    page = response.content.decode()
+    assert "The file has 500 tags; a work may have at most 75." in page
+    data = form_fields(page)
+    data["action"] = "post"
+    before = counts()
+    token = csrf_token(author_client, reverse("stories:work-post"))
+    response = author_client.post(reverse("stories:work-post"), {**data, "csrfmiddlewaretoken": token})
+    assert "at most 75 tags; this one has 500" in response.content.decode()
+    assert counts() == before

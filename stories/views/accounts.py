@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -52,3 +53,16 @@ def login(request: HttpRequest) -> HttpResponse:
 def _as_get(request: HttpRequest) -> HttpRequest:
     request.method = "GET"
     return request
+
+
+@ratelimit(key="ip", rate=lambda group, request: settings.QUIRE_SIGNUP_RATE, method="POST", block=False)
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Django's PasswordResetView, limited like sign-up so it cannot be used to flood
+    someone's inbox."""
+    if request.method == "POST" and getattr(request, "limited", False):
+        response = render(
+            request, "registration/password_reset_form.html", {"rate_limited": TOO_MANY, "form": PasswordResetForm()}
+        )
+        response.status_code = 429
+        return response
+    return PasswordResetView.as_view()(request)

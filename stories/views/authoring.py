@@ -15,6 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from stories import services
 from stories.forms import (
+    MAX_CHAPTERS,
+    MAX_SUMMARY,
+    MAX_TAGS,
     ChapterForm,
     ChapterFormSet,
     LinkFormSet,
@@ -28,6 +31,7 @@ from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TagKind, Work
 from stories.rendering import render as render_text
+from stories.tag_hints import tag_hints
 
 ACTIONS = {"preview", "draft", "post", "save"}
 # How many existing tags of each kind the post form suggests (native <datalist>, no JavaScript).
@@ -104,6 +108,8 @@ def work_post(request: HttpRequest) -> HttpResponse:
     valid = form.is_valid() & links.is_valid() & chapters.is_valid()
     if action == "preview" or not valid:
         context["previews"] = _previews(chapters)
+        if form.is_valid():
+            context["tag_hints"] = tag_hints(form.tags_by_kind())
         if action != "preview":
             context["has_errors"] = True
         return _render_work_form(request, context)
@@ -141,8 +147,13 @@ def work_upload(request: HttpRequest) -> HttpResponse:
     except ImportFailed as error:
         upload.add_error("file", str(error))
         return render(request, "stories/work_upload.html", {"form": upload})
+    if len(draft.chapters) > MAX_CHAPTERS:
+        upload.add_error(
+            "file", f"The file has {len(draft.chapters)} chapters; Quire takes at most {MAX_CHAPTERS} in one work."
+        )
+        return render(request, "stories/work_upload.html", {"form": upload})
     form = WorkForm(user=request.user, initial=WorkForm.initial_from_draft(draft))
-    links = LinkFormSet(prefix="links", initial=[link_initial_from_draft(link) for link in draft.links])
+    links = LinkFormSet(prefix="links", initial=[link_initial_from_draft(link) for link in draft.links[:20]])
     chapters = ChapterFormSet(prefix="chapters", initial=[chapter_initial_from_draft(c) for c in draft.chapters])
     context = {
         "form": form,
@@ -151,8 +162,28 @@ def work_upload(request: HttpRequest) -> HttpResponse:
         "mode": "review",
         "uploaded_name": file.name,
         "draft_creators": draft.creators,
+        "review_warnings": review_warnings(draft),
+        "tag_hints": tag_hints(
+            {
+                field: getattr(draft, field)[:MAX_TAGS]
+                for field in ("fandoms", "relationships", "characters", "freeforms")
+            }
+        ),
     }
     return _render_work_form(request, context)
+
+
+def review_warnings(draft) -> list[str]:
+    """What in an imported file will not post as it is, said before the author tries."""
+    found = []
+    if len(draft.title) > 255:
+        found.append(f"The title is {len(draft.title):,} characters long; it was cut to 255. Check it below.")
+    tags = len(draft.fandoms) + len(draft.relationships) + len(draft.characters) + len(draft.freeforms)
+    if tags > MAX_TAGS:
+        found.append(f"The file has {tags} tags; a work may have at most {MAX_TAGS}. Remove some before posting.")
+    if len(draft.summary) > MAX_SUMMARY:
+        found.append(f"The summary is longer than {MAX_SUMMARY:,} characters; shorten it before posting.")
+    return found
 
 
 @login_required
