@@ -114,6 +114,7 @@ def test_saving_a_draft_keeps_it_from_everyone_else(author_client, stranger_clie
     assert author_client.get(work.get_absolute_url()).status_code == 200
     assert stranger_client.get(work.get_absolute_url()).status_code == 404
     assert Client().get(work.get_absolute_url()).status_code == 404
+    assert stranger_client.get(work.chapters.get().get_absolute_url()).status_code == 404
     assert "Loathing" not in stranger_client.get(reverse("stories:work-list")).content.decode()
 
 

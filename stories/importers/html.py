@@ -141,10 +141,12 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     warnings_text = get("archive warning") or get("warning") or ""
     warnings, other = parse_warnings(warnings_text)
     draft.warnings = warnings
-    if get("category") and parse_categories(get("category")):
+    # AO3's "Category" is F/M, M/M ...; FanFicFare's "Category" is the fandoms.
+    category = split_list(get("category") or "")
+    if category and len(parse_categories(get("category"))) == len(category):
         draft.categories = parse_categories(get("category"))
-    elif get("category"):
-        draft.fandoms = split_list(get("category"))
+    elif category:
+        draft.fandoms = category
     if get("fandom"):
         draft.fandoms = split_list(get("fandom"))
     draft.relationships = split_list(get("relationship") or get("pairing") or "")

@@ -92,7 +92,9 @@ def test_new_author_uploads_moving_on_posts_loathing_and_the_sequel_links_both_w
     screenshot(page, "edit-desktop")
 
 
-def test_author_edits_on_a_phone_and_the_pages_fit(phone_page):
+def test_author_edits_on_a_phone_and_the_pages_fit(phone_page, seeds):
+    phone_page.goto("/accounts/signup/")
+    screenshot(phone_page, "signup-phone")
     author = factories.UserFactory(username="phoneauthor")
     work = factories.WorkFactory(title="Small Screens", creators=[author], chapters=3)
     log_in(phone_page, "phoneauthor", factories.PASSWORD)
@@ -107,6 +109,13 @@ def test_author_edits_on_a_phone_and_the_pages_fit(phone_page):
         overflow = phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways on a phone by {overflow}px"
         screenshot(phone_page, name)
+
+    phone_page.goto("/post/upload/")
+    phone_page.get_by_label("Story file").set_input_files(str(seeds / "moving-on.txt"))
+    phone_page.get_by_role("button", name="Read the file").click()
+    expect(phone_page.get_by_label("Title:", exact=True)).to_have_value("Moving On")
+    assert phone_page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    screenshot(phone_page, "upload-review-phone")
 
     phone_page.goto(f"/works/{work.pk}/edit/")
     phone_page.get_by_label("Position of Chapter 1").fill("3")
