@@ -2,6 +2,7 @@
 
 import re
 
+import html5lib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -35,7 +36,8 @@ def upload(client: Client, name: str, data: bytes):
     token = csrf_token(client, reverse("stories:work-upload"))
     return client.post(
         reverse("stories:work-upload"),
-        {"file": SimpleUploadedFile(name, data), "csrfmiddlewaretoken": token},
+        # In page order, as a browser sends it: the token comes before the file.
+        {"csrfmiddlewaretoken": token, "file": SimpleUploadedFile(name, data)},
     )
 
 
@@ -64,8 +66,6 @@ def form_fields(page: str) -> dict:
 
 
 def test_upload_page_is_valid_html(author_client):
-    import html5lib
-
     response = author_client.get(reverse("stories:work-upload"))
     assert response.status_code == 200
     html5lib.HTMLParser(strict=True).parse(response.content.decode())
@@ -84,6 +84,7 @@ def test_upload_fills_the_form_and_saves_nothing_until_posted(author_client, see
     assert counts() == before
     page = response.content.decode()
     assert "Review your upload" in page
+    html5lib.HTMLParser(strict=True).parse(page)
     data = form_fields(page)
     assert data["title"] == "Moving On"
     assert data["rating"] == "teen"
@@ -189,6 +190,15 @@ def test_file_over_the_size_limit_is_refused(author_client, settings):
     before = counts()
     response = upload(author_client, "huge.txt", b"Title\n\n" + b"words and more words\n" * 60_000)
     assert "larger than the 1 MB limit" in response.content.decode()
+    assert counts() == before
+
+
+def test_upload_far_over_the_limit_is_stopped_while_it_arrives(author_client, settings):
+    settings.QUIRE_MAX_UPLOAD_MB = 1
+    before = counts()
+    response = upload(author_client, "huge.epub", b"PK\x03\x04" + b"\0" * (3 * 1024 * 1024))
+    page = response.content.decode()
+    assert "larger than the 1 MB limit" in page and "Choose a file" not in page
     assert counts() == before
 
 

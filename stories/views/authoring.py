@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from stories import services
@@ -32,6 +33,7 @@ from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TagKind, Work
 from stories.rendering import render as render_text
 from stories.tag_hints import tag_hints
+from stories.uploads import SizeLimitUploadHandler
 
 ACTIONS = {"preview", "draft", "post", "save"}
 # How many existing tags of each kind the post form suggests (native <datalist>, no JavaScript).
@@ -131,12 +133,23 @@ def work_post(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked by csrf_protect below, once the size-limiting handler is in place
 def work_upload(request: HttpRequest) -> HttpResponse:
     """Read an uploaded file into the post form for review. Nothing is saved here:
     the filled-in form is posted to work_post like any other."""
+    # Must be installed before anything reads the request body (the CSRF check does).
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _work_upload(request)
+
+
+@csrf_protect
+def _work_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "stories/work_upload.html", {"form": UploadForm()})
     upload = UploadForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        message = f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit."
+        return render(request, "stories/work_upload.html", {"form": UploadForm(), "upload_error": message})
     if not upload.is_valid():
         return render(request, "stories/work_upload.html", {"form": upload})
     file = upload.cleaned_data["file"]
