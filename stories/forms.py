@@ -175,6 +175,11 @@ class WorkForm(forms.Form):
         total = sum(len(data.get(field) or []) for field in ("fandoms", "relationships", "characters", "freeforms"))
         if total > MAX_TAGS:
             raise ValidationError(f"A work may have at most {MAX_TAGS} tags; this one has {total}.")
+        expected = data.get("expected_chapters")
+        if self.work is not None and expected and expected < self.work.chapter_count:
+            self.add_error(
+                "expected_chapters", f"The work already has {self.work.chapter_count} chapters; expect at least that."
+            )
         if data.get("series") and data.get("new_series"):
             self.add_error("new_series", "Choose an existing series or name a new one, not both.")
         return data

@@ -518,3 +518,17 @@ def test_posting_a_draft_from_the_edit_page_resolves_waiting_links(author_client
     assert sequel.outgoing_links.get().target is None  # a draft is nobody's prequel yet
     author_client.post(reverse("stories:work-edit", args=[draft_work.pk]), edit_data(action="post"))
     assert sequel.outgoing_links.get().target == draft_work
+
+
+def test_expected_chapters_cannot_be_fewer_than_the_chapters_posted(author_client, work):
+    response = author_client.post(reverse("stories:work-edit", args=[work.pk]), edit_data(expected_chapters="2"))
+    assert "already has 3 chapters" in response.content.decode()
+    work.refresh_from_db()
+    assert work.expected_chapters is None
+
+
+def test_own_profile_links_to_drafts_and_password_change(author_client, stranger):
+    page = author_client.get(reverse("stories:user-detail", args=["author"])).content.decode()
+    assert reverse("stories:draft-list") in page and reverse("password_change") in page
+    other = author_client.get(reverse("stories:user-detail", args=["stranger"])).content.decode()
+    assert reverse("stories:draft-list") not in other
