@@ -138,3 +138,16 @@ def test_pressing_enter_in_the_post_form_previews_and_saves_nothing(page):
     page.get_by_label("Title:", exact=True).press("Enter")
     expect(page.get_by_role("heading", name="Preview")).to_be_visible()
     assert not Work.objects.filter(title="Keyboard Work").exists()
+
+
+def test_tag_fields_suggest_existing_tags_after_a_comma(page):
+    factories.UserFactory(username="tagger")
+    factories.TagFactory(name="Hatake Kakashi", kind="character")
+    factories.TagFactory(name="Umino Iruka", kind="character")
+    log_in(page, "tagger", factories.PASSWORD)
+    page.goto("/post/")
+    field = page.get_by_label("Characters")
+    field.fill("Umino Iruka, Hat")
+    options = page.locator(f"#{field.get_attribute('id')}-suggestions option")
+    expect(options).to_have_count(1)
+    assert options.first.get_attribute("value") == "Umino Iruka, Hatake Kakashi"
