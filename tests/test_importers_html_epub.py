@@ -191,3 +191,21 @@ def test_epub_xml_entities_are_not_expanded():
     data = files.zip_bytes({"META-INF/container.xml": laughs.encode()})
     with pytest.raises(ImportFailed, match="no package document"):
         epub.parse(data)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "cp1252", "utf-8-sig"])
+def test_html_in_the_usual_encodings_is_read(encoding):
+    page = "<html><head><title>Café Crème</title></head><body><p>Naïve “quotes”.</p></body></html>"
+    draft = html.parse(page.encode(encoding))
+    assert draft.title == "Café Crème"
+    assert "Naïve “quotes”." in draft.chapters[0].body
+
+
+def test_epub_chapter_markup_is_kept_as_html_source_for_the_sanitiser():
+    data = files.plain_epub({"a.xhtml": files.xhtml('<h2>One</h2><p onclick="x()">Hi <script>bad()</script></p>')})
+    chapter = epub.parse(data).chapters[0]
+    assert chapter.body_format == "html"
+    from stories.rendering import render
+
+    rendered = render(chapter.body, chapter.body_format)
+    assert "Hi" in rendered and "script" not in rendered and "onclick" not in rendered
