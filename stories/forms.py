@@ -24,7 +24,7 @@ MAX_CHAPTER_CHARS = 500_000
 MAX_CHAPTERS = 200
 MAX_CO_CREATORS = 10
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d+)/?(?:[?#].*)?$")
+WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d{1,18})/?(?:[?#].*)?$")
 
 
 class SignupForm(UserCreationForm):

@@ -532,3 +532,15 @@ def test_own_profile_links_to_drafts_and_password_change(author_client, stranger
     assert reverse("stories:draft-list") in page and reverse("password_change") in page
     other = author_client.get(reverse("stories:user-detail", args=["stranger"])).content.decode()
     assert reverse("stories:draft-list") not in other
+
+
+def test_huge_numbers_in_urls_and_links_are_404_or_a_message(author_client, author):
+    huge = 10**30
+    assert author_client.get(f"/works/{huge}/edit/").status_code == 404
+    assert author_client.get(f"/works/{huge}/chapters/{huge}/edit/").status_code == 404
+    work = factories.WorkFactory(creators=[author])
+    assert author_client.get(f"/works/{work.pk}/chapters/{huge}/edit/").status_code == 404
+    response = author_client.post(
+        reverse("stories:work-post"), work_data(**{"links-0-kind": "sequel_of", "links-0-work": str(huge)})
+    )
+    assert "no posted work at that address" in response.content.decode()

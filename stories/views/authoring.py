@@ -35,6 +35,9 @@ from stories.rendering import render as render_text
 from stories.tag_hints import tag_hints
 from stories.uploads import SizeLimitUploadHandler
 
+# Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
+MAX_ID = 2**63 - 1
+MAX_POSITION = 2**31 - 1
 ACTIONS = {"preview", "draft", "post", "save"}
 # How many existing tags of each kind the post form suggests (native <datalist>, no JavaScript).
 SUGGESTED_TAGS = 300
@@ -42,6 +45,8 @@ SUGGESTED_TAGS = 300
 
 def _work_for_editor(request: HttpRequest, work_id: int) -> Work:
     """The work, if the signed-in user is one of its creators; 404 for everyone else."""
+    if work_id > MAX_ID:
+        raise Http404("No such work.")
     work = Work.objects.by_creator(request.user).filter(pk=work_id).first()
     if work is None:
         raise Http404("No such work.")
@@ -50,6 +55,8 @@ def _work_for_editor(request: HttpRequest, work_id: int) -> Work:
 
 def _chapter_for_editor(request: HttpRequest, work_id: int, position: int) -> Chapter:
     work = _work_for_editor(request, work_id)
+    if position > MAX_POSITION:
+        raise Http404("No such chapter.")
     chapter = Chapter.objects.filter(work=work, position=position).select_related("work").first()
     if chapter is None:
         raise Http404("No such chapter.")
