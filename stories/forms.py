@@ -117,6 +117,12 @@ class WorkForm(forms.Form):
     series_position = forms.IntegerField(
         required=False, min_value=1, max_value=10_000, label="Part number", help_text="Empty means last."
     )
+    leave_series = forms.ModelMultipleChoiceField(
+        queryset=Series.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Take this work out of",
+    )
     is_complete = forms.BooleanField(required=False, label="This work is complete")
     expected_chapters = forms.IntegerField(
         required=False,
@@ -132,6 +138,8 @@ class WorkForm(forms.Form):
         self.work = work
         super().__init__(*args, **kwargs)
         self.fields["series"].queryset = Series.objects.filter(creators=user).order_by("title")
+        if work is not None:
+            self.fields["leave_series"].queryset = Series.objects.filter(parts__work=work).order_by("title")
         self.fields["published_on"].initial = timezone.localdate
         self.fields["warnings"].error_messages["required"] = (
             "Choose at least one archive warning (or “Creator Chose Not To Use Archive Warnings”)."

@@ -262,6 +262,11 @@ def work_set_series(*, work: Work, series: Series | None, position: int | None =
         series_add_work(series=series, work=work, position=position)
 
 
+def series_remove_work(*, series: Series, work: Work) -> None:
+    """Take the work out of the series; the other parts keep their numbers."""
+    SeriesPart.objects.filter(series=series, work=work).delete()
+
+
 @transaction.atomic
 def work_update(
     *,

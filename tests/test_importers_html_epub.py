@@ -209,3 +209,9 @@ def test_epub_chapter_markup_is_kept_as_html_source_for_the_sanitiser():
 
     rendered = render(chapter.body, chapter.body_format)
     assert "Hi" in rendered and "script" not in rendered and "onclick" not in rendered
+
+
+def test_series_lines_from_ao3_and_fanficfare():
+    assert html.parse_series("Part 1 of Seasons Part 3 of Another Series") == [("Seasons", 1), ("Another Series", 3)]
+    assert html.parse_series("The Great Test [2]") == [("The Great Test", 2)]
+    assert html.parse_series("Just A Name") == [("Just A Name", None)]

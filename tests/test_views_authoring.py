@@ -544,3 +544,15 @@ def test_huge_numbers_in_urls_and_links_are_404_or_a_message(author_client, auth
         reverse("stories:work-post"), work_data(**{"links-0-kind": "sequel_of", "links-0-work": str(huge)})
     )
     assert "no posted work at that address" in response.content.decode()
+
+
+def test_creator_moves_a_work_between_series(author_client, author, work):
+    old = factories.SeriesFactory(title="Old Series", works=[work])
+    old.creators.add(author)
+    page = author_client.get(reverse("stories:work-edit", args=[work.pk])).content.decode()
+    assert "Take this work out of" in page and "Old Series" in page
+    author_client.post(
+        reverse("stories:work-edit", args=[work.pk]),
+        edit_data(title="Mine", new_series="New Series", leave_series=[str(old.pk)]),
+    )
+    assert [p.series.title for p in SeriesPart.objects.filter(work=work)] == ["New Series"]

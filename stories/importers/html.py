@@ -173,7 +173,7 @@ SERIES_BRACKET_RE = re.compile(r"^(?P<title>.+?)\s*\[(?P<n>\d+)\]$")
 def parse_series(value: str) -> list[tuple[str, int | None]]:
     """AO3 "Part 2 of Title" / FanFicFare "Title [2]" -> [(title, 2)]."""
     found = []
-    for line in re.split(r"\n|(?<=\S)\s{2,}(?=Part\s)", value):
+    for line in re.split(r"\n|\s+(?=Part\s+\d+\s+of\s)", value, flags=re.IGNORECASE):
         line = " ".join(line.split())
         if not line:
             continue

@@ -238,6 +238,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         if data["new_series"].strip():
             series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
         services.work_set_series(work=work, series=series, position=data["series_position"])
+        for leaving in data["leave_series"]:
+            services.series_remove_work(series=leaving, work=work)
         if _action(request, "save") == "post":
             services.work_post(work=work)
     messages.success(request, "Your changes are saved.")
