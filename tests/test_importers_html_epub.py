@@ -1,36 +1,11 @@
 """HTML and EPUB importers: AO3 downloads, FanFicFare output, plain files, and hostile archives."""
 
 import datetime
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from stories.importers import ImportFailed, epub, html, parse_upload
 from tests.authoring_support import files
-
-FANFICFARE = Path(sys.executable).parent / "fanficfare"
-
-
-@pytest.fixture(scope="session")
-def fanficfare_files(tmp_path_factory) -> dict[str, Path]:
-    """Real FanFicFare output from its built-in offline test site (no network)."""
-    if not FANFICFARE.exists() and shutil.which("fanficfare") is None:
-        pytest.fail("fanficfare is not installed: it is pinned in requirements-dev.txt")
-    folder = tmp_path_factory.mktemp("fanficfare")
-    made = {}
-    for fmt in ("epub", "html"):
-        subprocess.run(
-            [str(FANFICFARE), "-f", fmt, "http://test1.com?sid=1"],
-            cwd=folder,
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
-        made[fmt] = next(folder.glob(f"*.{fmt}"))
-    return made
 
 
 def assert_ao3_moving_on(draft):

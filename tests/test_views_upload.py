@@ -249,3 +249,15 @@ def test_upload_with_500_tags_warns_and_the_post_is_refused(author_client):
     response = author_client.post(reverse("stories:work-post"), {**data, "csrfmiddlewaretoken": token})
     assert "at most 75 tags; this one has 500" in response.content.decode()
     assert counts() == before
+
+
+def test_fanficfare_epub_goes_through_review_with_all_its_chapters(author_client, fanficfare_files):
+    response = upload(author_client, "story.epub", fanficfare_files["epub"].read_bytes())
+    data = form_fields(response.content.decode())
+    assert data["chapters-TOTAL_FORMS"] == "9"
+    data["action"] = "draft"
+    author_client.post(reverse("stories:work-post"), data)
+    work = Work.objects.get(title="Test Story Title 1")
+    assert work.status == Work.Status.DRAFT and work.chapter_count == 9
+    assert "<script" not in "".join(work.chapters.values_list("body_html", flat=True))
+    assert SeriesPart.objects.get(work=work).series.title == "The Great Test"
