@@ -18,6 +18,7 @@ The HTML found here is stored as the chapter source with format "html"; it is
 sanitised (stories.rendering) whenever it is shown.
 """
 
+import html as html_module
 import re
 
 from bs4 import BeautifulSoup, Tag
@@ -35,6 +36,7 @@ from stories.importers.base import (
     parse_warnings,
     split_list,
 )
+from stories.rendering import TAG_RE, sanitise
 
 LANGUAGES = {
     "english": "en", "español": "es", "spanish": "es", "deutsch": "de", "german": "de", "français": "fr",
@@ -84,7 +86,8 @@ def finish(draft: WorkDraft) -> WorkDraft:
 
 
 def text_of_html(fragment: str) -> str:
-    return BeautifulSoup(fragment, "lxml").get_text(" ", strip=True) if fragment else ""
+    """The visible text of a fragment as readers will get it (after the sanitiser)."""
+    return html_module.unescape(TAG_RE.sub(" ", sanitise(fragment))).strip() if fragment else ""
 
 
 def inner_html(element: Tag | None) -> str:
