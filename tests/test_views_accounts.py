@@ -9,9 +9,18 @@ from django.core import mail
 from django.urls import reverse
 
 from tests import factories
+from tests.authoring_support.forms import CsrfClient
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
+
+
+@pytest.fixture
+def client():
+    """CSRF enforced as in a browser; the client sends the token each form carries."""
+    return CsrfClient()
+
+
 GOOD_PASSWORD = "correct-horse-battery-9"
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from stories.models import Chapter, Series, SeriesPart, Tag, TaggedWork, Work, WorkLink
 from tests import factories
-from tests.authoring_support.forms import edit_data, work_data
+from tests.authoring_support.forms import CsrfClient, edit_data, work_data
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,16 @@ def counts() -> tuple:
 
 
 @pytest.fixture
-def author_client(client, author):
+def author_client(author):
+    # CSRF enforced as in a browser; the client sends the token each form carries.
+    client = CsrfClient()
     client.force_login(author)
     return client
 
 
 @pytest.fixture
 def stranger_client(stranger):
-    client = Client()
+    client = CsrfClient()
     client.force_login(stranger)
     return client
 
@@ -157,9 +159,12 @@ def test_post_without_csrf_token_is_refused(author):
     assert counts() == before
 
 
-def test_wrong_method_gets_405(author_client, work):
-    assert author_client.delete(reverse("stories:work-post")).status_code == 405
-    assert author_client.get(reverse("stories:chapters-reorder", args=[work.pk])).status_code == 405
+def test_wrong_method_gets_405(client, author, work):
+    # CSRF checks off here (a DELETE without a token would be a 403 first).
+    client.force_login(author)
+    assert client.delete(reverse("stories:work-post")).status_code == 405
+    assert client.put(reverse("stories:work-edit", args=[work.pk])).status_code == 405
+    assert client.get(reverse("stories:chapters-reorder", args=[work.pk])).status_code == 405
 
 
 @pytest.mark.parametrize(

@@ -54,3 +54,26 @@ def edit_data(**overrides) -> dict:
 
 
 TODAY = datetime.date.today
+
+
+class CsrfClient:
+    """Factory for a test client that enforces CSRF and sends the token as a browser
+    form does (first, from the cookie a page with a form has set)."""
+
+    def __new__(cls, **kwargs):
+        from django.test import Client
+        from django.urls import reverse
+
+        class _Client(Client):
+            def post(self, path, data=None, *args, **kw):
+                if isinstance(data, dict) and "csrfmiddlewaretoken" not in data:
+                    if "csrftoken" not in self.cookies:
+                        self.get(reverse("login"))  # any page with a form sets the cookie
+                    data = {"csrfmiddlewaretoken": self.cookies["csrftoken"].value, **data}
+                elif data is None:
+                    if "csrftoken" not in self.cookies:
+                        self.get(reverse("login"))
+                    data = {"csrfmiddlewaretoken": self.cookies["csrftoken"].value}
+                return super().post(path, data, *args, **kw)
+
+        return _Client(enforce_csrf_checks=True, **kwargs)
