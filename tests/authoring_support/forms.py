@@ -1,7 +1,5 @@
 """POST data for the post/edit forms, as a browser would send it."""
 
-import datetime
-
 
 def work_data(**overrides) -> dict:
     data = {
@@ -51,9 +49,6 @@ def work_data(**overrides) -> dict:
 def edit_data(**overrides) -> dict:
     data = work_data(**overrides)
     return {k: v for k, v in data.items() if not k.startswith("chapters-")}
-
-
-TODAY = datetime.date.today
 
 
 class CsrfClient:
