@@ -212,11 +212,17 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quire <noreply@localhost>")
 QUIRE_MAX_UPLOAD_MB = env_int("QUIRE_MAX_UPLOAD_MB", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# The review form of an uploaded work carries every chapter (6 fields each, up to 200).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 QUIRE_WORKS_PER_PAGE = 20
 # Hits: counted once per reader per work per day in the cache, written to the database
 # every N new hits per work or when the oldest pending hit is this many seconds old.
 QUIRE_HIT_FLUSH_EVERY = env_int("QUIRE_HIT_FLUSH_EVERY", 20)
 QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
+# Rate limits (django-ratelimit, kept in the default cache) per client address:
+# log-in attempts (also per username) and sign-ups.
+QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
+QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -8,6 +8,7 @@ admin.site.site_title = "Quire moderation"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("stories.urls_accounts")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
     path("", include("stories.urls")),

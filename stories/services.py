@@ -222,3 +222,187 @@ def user_get_or_create(*, username: str) -> AbstractBaseUser:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+# --- authoring: posting, editing and deleting works and chapters ------------------
+
+
+def _touch(work_id: int) -> None:
+    """A work's content changed: recount and move it to the top of "updated"."""
+    work_recount(work_id=work_id)
+    Work.objects.filter(pk=work_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def work_set_links(*, work: Work, links: Sequence[LinkDraft | tuple[str, Work]]) -> None:
+    """Replace the work's outgoing links. Each item is a LinkDraft (a title, maybe an
+    author) or a (kind, Work) pair for a work already on the archive."""
+    work.outgoing_links.all().delete()
+    for link in links:
+        if isinstance(link, tuple):
+            kind, target = link
+            if target.pk != work.pk:
+                WorkLink.objects.create(source=work, kind=kind, target=target)
+        else:
+            WorkLink.objects.create(
+                source=work,
+                kind=link.kind,
+                target_title=link.title[:255],
+                target_author=link.author[:150],
+                target_url=link.url,
+            )
+    if work.is_posted:
+        work_links_resolve(work=work)
+
+
+@transaction.atomic
+def work_set_series(*, work: Work, series: Series | None, position: int | None = None) -> None:
+    """Put the work in `series` (None leaves its series as they are)."""
+    if series is not None:
+        series_add_work(series=series, work=work, position=position)
+
+
+def series_remove_work(*, series: Series, work: Work) -> None:
+    """Take the work out of the series; the other parts keep their numbers."""
+    SeriesPart.objects.filter(series=series, work=work).delete()
+
+
+@transaction.atomic
+def work_update(
+    *,
+    work: Work,
+    creators: Sequence[AbstractBaseUser] | None = None,
+    tags_by_kind: dict[str, Sequence[str]] | None = None,
+    links: Sequence[LinkDraft | tuple[str, Work]] | None = None,
+    **fields,
+) -> Work:
+    """Change a work's metadata (not its chapters) in one transaction."""
+    for name, value in fields.items():
+        setattr(work, name, value)
+    work.save()
+    if creators is not None:
+        WorkCreator.objects.filter(work=work).delete()
+        WorkCreator.objects.bulk_create(
+            [WorkCreator(work=work, user=user, position=i) for i, user in enumerate(creators)]
+        )
+    if tags_by_kind is not None:
+        work_set_tags(work=work, tags_by_kind=tags_by_kind)
+    if links is not None:
+        work_set_links(work=work, links=links)
+    if work.is_posted:
+        work_links_resolve(work=work)
+    work.refresh_from_db()
+    return work
+
+
+@transaction.atomic
+def work_post(*, work: Work) -> Work:
+    """Turn a draft into a posted work; links waiting for it (and its own) resolve."""
+    if not work.is_posted:
+        work.status = Work.Status.POSTED
+        work.updated_at = timezone.now()
+        work.save(update_fields=["status", "updated_at"])
+        work_links_resolve(work=work)
+    return work
+
+
+@transaction.atomic
+def work_delete(*, work: Work) -> None:
+    """Delete the work with its chapters, tags, links and series places. Links from
+    other works that pointed to it fall back to the title, so they can resolve again
+    if it is reposted."""
+    for link in WorkLink.objects.filter(target=work).exclude(source=work):
+        link.target_title = link.target_title or work.title
+        link.target = None
+        link.save(update_fields=["target", "target_title"])
+    work.delete()
+
+
+@transaction.atomic
+def chapter_add(
+    *,
+    work: Work,
+    body: str,
+    body_format: str = "markdown",
+    title: str = "",
+    summary: str = "",
+    notes: str = "",
+    end_notes: str = "",
+) -> Chapter:
+    """Append a chapter to the work and update its counts."""
+    last = Chapter.objects.filter(work=work).order_by("-position").values_list("position", flat=True).first()
+    chapter = Chapter(
+        work=work,
+        position=(last or 0) + 1,
+        title=title,
+        summary=summary,
+        notes=notes,
+        end_notes=end_notes,
+        body=body,
+        body_format=body_format,
+    )
+    chapter.save()
+    _touch(work.pk)
+    return chapter
+
+
+@transaction.atomic
+def chapter_update(*, chapter: Chapter, **fields) -> Chapter:
+    """Change a chapter's text or notes; the work's counts follow."""
+    for name, value in fields.items():
+        setattr(chapter, name, value)
+    chapter.save()
+    _touch(chapter.work_id)
+    return chapter
+
+
+@transaction.atomic
+def chapter_delete(*, chapter: Chapter) -> None:
+    """Delete a chapter and close the gap in the numbering. A work keeps at least one."""
+    if Chapter.objects.filter(work_id=chapter.work_id).count() <= 1:
+        raise ValueError("A work needs at least one chapter: delete the work instead.")
+    work_id = chapter.work_id
+    chapter.delete()
+    chapters_reorder(
+        work_id=work_id,
+        chapter_ids=list(Chapter.objects.filter(work_id=work_id).order_by("position").values_list("pk", flat=True)),
+    )
+    _touch(work_id)
+
+
+@transaction.atomic
+def chapters_reorder(*, work_id: int, chapter_ids: Sequence[int]) -> None:
+    """Number the work's chapters 1..n in the order given, which must name each of
+    its chapters exactly once. The position constraint is deferred, so the swaps
+    are checked only at commit."""
+    current = set(Chapter.objects.filter(work_id=work_id).values_list("pk", flat=True))
+    if len(chapter_ids) != len(current) or set(chapter_ids) != current:
+        raise ValueError("The new order must list every chapter of the work once.")
+    for position, pk in enumerate(chapter_ids, start=1):
+        Chapter.objects.filter(pk=pk, work_id=work_id).update(position=position)
+
+
+@transaction.atomic
+def work_compose(
+    *,
+    creators: Sequence[AbstractBaseUser],
+    title: str,
+    chapters: Sequence[ChapterDraft],
+    tags_by_kind: dict[str, Sequence[str]],
+    links: Sequence[LinkDraft | tuple[str, Work]] = (),
+    status: str = Work.Status.POSTED,
+    series: Series | None = None,
+    new_series_title: str = "",
+    series_position: int | None = None,
+    **fields,
+) -> Work:
+    """Create a work from the post form: chapters, tags, links and series, all or nothing."""
+    work = work_create(
+        creators=creators, title=title, chapters=chapters, tags_by_kind=tags_by_kind, status=status, **fields
+    )
+    if new_series_title:
+        series = series_get_or_create(title=new_series_title, creators=creators)
+    work_set_series(work=work, series=series, position=series_position)
+    work_set_links(work=work, links=links)
+    work.refresh_from_db()
+    return work

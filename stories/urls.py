@@ -1,6 +1,6 @@
 from django.urls import path
 
-from stories.views import people, readers, tags, works
+from stories.views import authoring, people, readers, tags, works
 
 app_name = "stories"
 
@@ -36,4 +36,13 @@ urlpatterns = [
     path("history/", readers.history, name="history"),
     path("preferences/", readers.preferences, name="preferences"),
     path("mute/<str:kind>/<str:key>/", readers.mute_toggle, name="mute-toggle"),
+    path("post/", authoring.work_post, name="work-post"),
+    path("post/upload/", authoring.work_upload, name="work-upload"),
+    path("drafts/", authoring.draft_list, name="draft-list"),
+    path("works/<int:work_id>/edit/", authoring.work_edit, name="work-edit"),
+    path("works/<int:work_id>/delete/", authoring.work_delete, name="work-delete"),
+    path("works/<int:work_id>/chapters/new/", authoring.chapter_new, name="chapter-new"),
+    path("works/<int:work_id>/chapters/reorder/", authoring.chapters_reorder, name="chapters-reorder"),
+    path("works/<int:work_id>/chapters/<int:position>/edit/", authoring.chapter_edit, name="chapter-edit"),
+    path("works/<int:work_id>/chapters/<int:position>/delete/", authoring.chapter_delete, name="chapter-delete"),
 ]

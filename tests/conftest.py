@@ -1,6 +1,9 @@
 """Shared fixtures: three users (author, reader, stranger), a moderator, and the
 path of the shared seed files. Tests run against real PostgreSQL."""
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,3 +49,35 @@ def moderator(db):
         import_module("stories.migrations.0002_moderators_group").create_group(apps, None)
     user.groups.add(group)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits live in the cache: start every test with none used up."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+# Real FanFicFare output (its built-in test site works offline), for the importer tests.
+FANFICFARE = Path(sys.executable).parent / "fanficfare"
+
+
+@pytest.fixture(scope="session")
+def fanficfare_files(tmp_path_factory) -> dict[str, Path]:
+    """Real FanFicFare output from its built-in offline test site (no network)."""
+    if not FANFICFARE.exists() and shutil.which("fanficfare") is None:
+        pytest.fail("fanficfare is not installed: it is pinned in requirements-dev.txt")
+    folder = tmp_path_factory.mktemp("fanficfare")
+    made = {}
+    for fmt in ("epub", "html"):
+        subprocess.run(
+            [str(FANFICFARE), "-f", fmt, "http://test1.com?sid=1"],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        made[fmt] = next(folder.glob(f"*.{fmt}"))
+    return made

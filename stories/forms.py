@@ -1,0 +1,405 @@
+"""Forms for accounts and authoring. Forms validate; services (stories.services) write."""
+
+import re
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils import timezone
+
+from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
+from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
+from stories.tagging import MAX_TAG_LENGTH
+
+User = get_user_model()
+
+# AO3's own limits, which authors already know.
+MAX_TAGS = 75
+MAX_SUMMARY = 1250
+MAX_NOTES = 5000
+MAX_CHAPTER_CHARS = 500_000
+MAX_CHAPTERS = 200
+MAX_CO_CREATORS = 10
+LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d{1,18})/?(?:[?#].*)?$")
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(help_text="For resetting your password. Never shown to anyone.")
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError("An account with this email address already exists.")
+        return email
+
+
+def split_tags(value: str) -> list[str]:
+    """ "a, b,, A" -> ["a", "b"]: comma-separated, blanks and repeats dropped."""
+    seen, names = set(), []
+    for part in value.split(","):
+        name = " ".join(part.split())
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
+class TagListField(forms.CharField):
+    """Comma-separated tag names; each at most MAX_TAG_LENGTH characters."""
+
+    def __init__(self, *, datalist: str, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 20_000)
+        kwargs.setdefault("help_text", "Separate tags with commas.")
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"list": datalist, "autocomplete": "off"})
+
+    def to_python(self, value):
+        return split_tags(super().to_python(value) or "")
+
+    def validate(self, value):
+        super().validate(value)
+        long = [name for name in value if len(name) > MAX_TAG_LENGTH]
+        if long:
+            raise ValidationError(f"A tag may be at most {MAX_TAG_LENGTH} characters: “{long[0][:40]}…” is longer.")
+
+
+class WorkForm(forms.Form):
+    """A work's metadata: used to post, to review an upload and to edit."""
+
+    title = forms.CharField(max_length=255)
+    co_creators = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Co-creators",
+        help_text="Usernames of other authors of this work, separated by commas.",
+    )
+    summary = forms.CharField(
+        required=False,
+        max_length=MAX_SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Markdown. At most 1,250 characters.",
+    )
+    disclaimer = forms.CharField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False, max_length=MAX_NOTES, label="Beginning notes", widget=forms.Textarea(attrs={"rows": 3})
+    )
+    end_notes = forms.CharField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
+    rating = forms.ChoiceField(choices=Rating.choices, initial=Rating.NOT_RATED)
+    warnings = forms.MultipleChoiceField(
+        choices=Warning.choices, widget=forms.CheckboxSelectMultiple, label="Archive warnings"
+    )
+    categories = forms.MultipleChoiceField(
+        choices=Category.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    fandoms = TagListField(datalist="tags-fandom", label="Fandoms")
+    relationships = TagListField(datalist="tags-relationship", label="Relationships")
+    characters = TagListField(datalist="tags-character", label="Characters")
+    freeforms = TagListField(datalist="tags-freeform", label="Additional tags")
+    language = forms.CharField(
+        max_length=16, initial="en", help_text="A language code: en, es, de, ja, pt-BR …", widget=forms.TextInput()
+    )
+    published_on = forms.DateField(
+        label="Published", widget=forms.DateInput(attrs={"type": "date"}), help_text="May be in the past."
+    )
+    series = forms.ModelChoiceField(
+        queryset=Series.objects.none(), required=False, empty_label="(none)", label="Add to your series"
+    )
+    new_series = forms.CharField(required=False, max_length=255, label="…or start a new series called")
+    series_position = forms.IntegerField(
+        required=False, min_value=1, max_value=10_000, label="Part number", help_text="Empty means last."
+    )
+    leave_series = forms.ModelMultipleChoiceField(
+        queryset=Series.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Take this work out of",
+    )
+    is_complete = forms.BooleanField(required=False, label="This work is complete")
+    expected_chapters = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_CHAPTERS,
+        label="Expected number of chapters",
+        help_text="Leave empty if you do not know yet (shown as 1/?).",
+    )
+    restricted = forms.BooleanField(required=False, label="Only show to signed-in readers")
+
+    def __init__(self, *args, user, work: Work | None = None, **kwargs):
+        self.user = user
+        self.work = work
+        super().__init__(*args, **kwargs)
+        self.fields["series"].queryset = Series.objects.filter(creators=user).order_by("title")
+        if work is not None:
+            self.fields["leave_series"].queryset = Series.objects.filter(parts__work=work).order_by("title")
+        self.fields["published_on"].initial = timezone.localdate
+        self.fields["warnings"].error_messages["required"] = (
+            "Choose at least one archive warning (or “Creator Chose Not To Use Archive Warnings”)."
+        )
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise ValidationError("A work needs a title.")
+        return title
+
+    def clean_co_creators(self):
+        names = split_tags(self.cleaned_data["co_creators"])
+        if len(names) > MAX_CO_CREATORS:
+            raise ValidationError(f"A work may have at most {MAX_CO_CREATORS} co-creators.")
+        users = []
+        for name in names:
+            user = User.objects.filter(username__iexact=name, is_active=True).first()
+            if user is None:
+                raise ValidationError(f"There is no user called “{name[:150]}”.")
+            if user.pk != self.user.pk and user not in users:
+                users.append(user)
+        return users
+
+    def clean_language(self):
+        language = self.cleaned_data["language"].strip()
+        if not LANGUAGE_RE.match(language):
+            raise ValidationError("Give a language code such as en, es, de or pt-BR.")
+        return language
+
+    def clean_published_on(self):
+        published = self.cleaned_data["published_on"]
+        if published > timezone.localdate():
+            raise ValidationError("The published date cannot be in the future.")
+        if published.year < 1900:
+            raise ValidationError("The published date is too far in the past.")
+        return published
+
+    def clean(self):
+        data = super().clean()
+        total = sum(len(data.get(field) or []) for field in ("fandoms", "relationships", "characters", "freeforms"))
+        if total > MAX_TAGS:
+            raise ValidationError(f"A work may have at most {MAX_TAGS} tags; this one has {total}.")
+        expected = data.get("expected_chapters")
+        if self.work is not None and expected and expected < self.work.chapter_count:
+            self.add_error(
+                "expected_chapters", f"The work already has {self.work.chapter_count} chapters; expect at least that."
+            )
+        if data.get("series") and data.get("new_series"):
+            self.add_error("new_series", "Choose an existing series or name a new one, not both.")
+        return data
+
+    def tags_by_kind(self) -> dict[str, list[str]]:
+        return {field: self.cleaned_data[field] for field in ("fandoms", "relationships", "characters", "freeforms")}
+
+    def work_fields(self) -> dict:
+        """The Work columns this form sets."""
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "summary": data["summary"],
+            "disclaimer": data["disclaimer"],
+            "notes": data["notes"],
+            "end_notes": data["end_notes"],
+            "rating": data["rating"],
+            "warnings": data["warnings"],
+            "categories": data["categories"],
+            "language": data["language"],
+            "published_on": data["published_on"],
+            "is_complete": data["is_complete"],
+            "expected_chapters": data["expected_chapters"],
+            "restricted": data["restricted"],
+        }
+
+    @classmethod
+    def initial_from_draft(cls, draft: WorkDraft) -> dict:
+        initial = {
+            "title": draft.title[:255],
+            "summary": draft.summary,
+            "disclaimer": draft.disclaimer,
+            "notes": draft.notes,
+            "end_notes": draft.end_notes,
+            "rating": draft.rating or Rating.NOT_RATED,
+            # A file that names no archive warning: the honest default, which the author reviews.
+            "warnings": draft.warnings or [Warning.NO_WARNINGS_CHOSEN],
+            "categories": draft.categories,
+            "fandoms": ", ".join(draft.fandoms),
+            "relationships": ", ".join(draft.relationships),
+            "characters": ", ".join(draft.characters),
+            "freeforms": ", ".join(draft.freeforms),
+            "language": draft.language or "en",
+            "is_complete": draft.is_complete,
+            "expected_chapters": draft.expected_chapters,
+        }
+        if draft.published_on:
+            initial["published_on"] = draft.published_on
+        if draft.series:
+            initial["new_series"], initial["series_position"] = draft.series[0]
+        return initial
+
+    @classmethod
+    def initial_from_work(cls, work: Work, user) -> dict:
+        tags = {kind: [] for kind in ("fandom", "relationship", "character", "freeform")}
+        for item in work.tagged_items.select_related("tag").order_by("tag__name"):
+            tags[item.tag.kind].append(item.tag.name)
+        return {
+            "title": work.title,
+            "co_creators": ", ".join(
+                u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")
+            ),
+            "summary": work.summary,
+            "disclaimer": work.disclaimer,
+            "notes": work.notes,
+            "end_notes": work.end_notes,
+            "rating": work.rating,
+            "warnings": work.warnings,
+            "categories": work.categories,
+            "fandoms": ", ".join(tags["fandom"]),
+            "relationships": ", ".join(tags["relationship"]),
+            "characters": ", ".join(tags["character"]),
+            "freeforms": ", ".join(tags["freeform"]),
+            "language": work.language,
+            "published_on": work.published_on,
+            "is_complete": work.is_complete,
+            "expected_chapters": work.expected_chapters,
+            "restricted": work.restricted,
+        }
+
+
+class LinkForm(forms.Form):
+    """One related work: a work on Quire (its address or number) or a title and author."""
+
+    kind = forms.ChoiceField(choices=[("", "(no link)"), *WorkLink.Kind.choices], required=False, label="This work is")
+    work = forms.CharField(
+        required=False, max_length=300, label="Work on Quire", help_text="Its address or number, if it is posted here."
+    )
+    title = forms.CharField(required=False, max_length=255, label="…or its title")
+    author = forms.CharField(
+        required=False, max_length=150, label="by", help_text="Leave empty if it is your own work."
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kind"):
+            return data
+        if data.get("work"):
+            match = WORK_URL_RE.search(data["work"].strip())
+            target = Work.objects.listed().filter(pk=int(match.group("id"))).first() if match else None
+            if target is None:
+                self.add_error("work", "There is no posted work at that address.")
+            data["target"] = target
+        elif not data.get("title", "").strip():
+            self.add_error("title", "Name the related work, or give its address on Quire.")
+        return data
+
+    def link(self) -> LinkDraft | tuple[str, Work] | None:
+        data = self.cleaned_data
+        if not data.get("kind"):
+            return None
+        if data.get("target") is not None:
+            return (data["kind"], data["target"])
+        return LinkDraft(kind=data["kind"], title=data["title"].strip(), author=data["author"].strip())
+
+
+LinkFormSet = formset_factory(LinkForm, extra=1, max_num=20, validate_max=True)
+
+
+class ChapterForm(forms.Form):
+    title = forms.CharField(required=False, max_length=255, label="Chapter title")
+    summary = forms.CharField(
+        required=False, max_length=MAX_SUMMARY, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter summary"
+    )
+    notes = forms.CharField(
+        required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter notes"
+    )
+    body = forms.CharField(
+        max_length=MAX_CHAPTER_CHARS,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 16}),
+        label="Chapter text",
+        error_messages={"required": "A chapter needs some text."},
+    )
+    body_format = forms.ChoiceField(
+        choices=TextFormat.choices, initial=TextFormat.MARKDOWN, label="Text format", widget=forms.Select()
+    )
+    end_notes = forms.CharField(
+        required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise ValidationError("A chapter needs some text.")
+        return body
+
+    def chapter_fields(self) -> dict:
+        return {
+            name: self.cleaned_data[name] for name in ("title", "summary", "notes", "body", "body_format", "end_notes")
+        }
+
+    def draft(self) -> ChapterDraft:
+        return ChapterDraft(**self.chapter_fields())
+
+
+ChapterFormSet = formset_factory(
+    ChapterForm, extra=0, min_num=1, validate_min=True, max_num=MAX_CHAPTERS, validate_max=True
+)
+
+
+def chapter_initial_from_draft(chapter: ChapterDraft) -> dict:
+    return {
+        "title": chapter.title[:255],
+        "summary": chapter.summary,
+        "notes": chapter.notes,
+        "body": chapter.body,
+        "body_format": chapter.body_format,
+        "end_notes": chapter.end_notes,
+    }
+
+
+def link_initial_from_draft(link: LinkDraft) -> dict:
+    return {"kind": link.kind, "title": link.title, "author": link.author}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Story file",
+        help_text=(
+            f"A .txt, .md, .html or .epub file, at most {settings.QUIRE_MAX_UPLOAD_MB} MB — "
+            "FanFiction.Net-style text, AO3 downloads and FanFicFare files are understood."
+        ),
+        error_messages={"required": "Choose a file to upload.", "empty": "The file is empty."},
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm,.xhtml,.epub"}),
+    )
+
+
+class ReorderForm(forms.Form):
+    """New positions for a work's chapters: one number field per chapter."""
+
+    def __init__(self, *args, chapters, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chapters = list(chapters)
+        for chapter in self.chapters:
+            self.fields[f"chapter_{chapter.pk}"] = forms.IntegerField(
+                min_value=1,
+                max_value=len(self.chapters),
+                initial=chapter.position,
+                label=chapter.display_title,
+            )
+
+    def clean(self):
+        data = super().clean()
+        positions = [data.get(f"chapter_{c.pk}") for c in self.chapters]
+        if None not in positions and len(set(positions)) != len(positions):
+            raise ValidationError("Give each chapter a different position.")
+        return data
+
+    def rows(self) -> list[tuple]:
+        """(chapter, its position field) pairs, for a table with one row per chapter."""
+        return [(chapter, self[f"chapter_{chapter.pk}"]) for chapter in self.chapters]
+
+    def ordered_ids(self) -> list[int]:
+        return [c.pk for c in sorted(self.chapters, key=lambda c: self.cleaned_data[f"chapter_{c.pk}"])]

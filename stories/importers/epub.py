@@ -1,0 +1,294 @@
+"""EPUB story files: AO3 downloads, FanFicFare output, and other EPUB 2/3 books.
+
+An EPUB is a zip archive, so it is read defensively before anything is parsed:
+member names must be plain relative paths, the declared and the actually
+decompressed sizes must stay under a limit (streamed with a cap, so a lying header
+cannot blow up memory), and XML is parsed without entities, DTDs or network.
+
+Where the structures come from:
+- the EPUB container (META-INF/container.xml -> the OPF package -> its spine) is
+  the EPUB 2/3 standard;
+- AO3's EPUB lists every tag as an untyped `dc:subject` in the OPF, so typed tags
+  are read from the preface markup inside the book, the same `div#preface dl.tags`
+  as its HTML download (see importers.html);
+- FanFicFare's EPUB (checked against `fanficfare -f epub 'http://test1.com?sid=1'`)
+  carries the story URL in `dc:source`, a title page `body.fff_titlepage` of
+  `<b>Label:</b> value<br/>` lines, and chapters `OEBPS/fileNNNN.xhtml` with
+  `body.fff_chapter` and an `h3.fff_chapter_title`. Its EPUB 2 output has small
+  faults, so this reader is lenient where safety is not at stake.
+"""
+
+import io
+import posixpath
+import re
+import zipfile
+
+from bs4 import BeautifulSoup
+from django.conf import settings
+from lxml import etree
+
+from stories.importers import html as html_importer
+from stories.importers.base import (
+    ChapterDraft,
+    ImportFailed,
+    WorkDraft,
+    check_size,
+    parse_date,
+)
+
+MAX_MEMBERS = 2000
+# A story's text compresses well, but not this well: past it, the file is a bomb.
+MAX_COMPRESSION_RATIO = 100
+NS = {
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
+HTML_TYPES = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"}
+BAD_NAME_RE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|\x00")
+
+
+def max_uncompressed_bytes() -> int:
+    """The most an EPUB may expand to: five times the upload limit."""
+    return settings.QUIRE_MAX_UPLOAD_MB * 5 * 1024 * 1024
+
+
+def parse(data: bytes) -> WorkDraft:
+    """Read an EPUB into a WorkDraft, or raise ImportFailed saying what is wrong."""
+    check_size(data)
+    book = SafeEpub(data)
+    opf_path = book.opf_path()
+    package = book.xml(opf_path)
+    metadata = read_metadata(package)
+    documents = [(path, book.soup(path)) for path in book.spine_paths(package, opf_path)]
+    if not documents:
+        raise ImportFailed("The EPUB's reading order (spine) lists no pages.")
+    if any(_has_class(soup.body, "fff_titlepage") for _, soup in documents):
+        draft = parse_fanficfare(documents)
+    elif any(soup.select_one("#preface dl.tags, h2.heading, #chapters") for _, soup in documents):
+        draft = html_importer.parse_ao3(combined(documents))
+    else:
+        draft = parse_generic(documents)
+    fill_from_metadata(draft, metadata)
+    return html_importer.finish(draft)
+
+
+class SafeEpub:
+    """A zip archive opened with the checks above; reads members with a size budget."""
+
+    def __init__(self, data: bytes) -> None:
+        if not data.startswith(b"PK"):
+            raise ImportFailed("This is not an EPUB file: an EPUB is a zip archive, and this is not one.")
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self.zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+            raise ImportFailed("The EPUB is damaged: its zip archive cannot be read.") from None
+        if len(infos) > MAX_MEMBERS:
+            raise ImportFailed(f"The EPUB has more than {MAX_MEMBERS} files in it; Quire does not read it.")
+        limit = max_uncompressed_bytes()
+        declared = 0
+        for info in infos:
+            if BAD_NAME_RE.search(info.filename):
+                raise ImportFailed(f"The EPUB contains an unsafe file name ({info.filename[:80]!r}); it was not read.")
+            if info.flag_bits & 0x1:
+                raise ImportFailed("The EPUB is encrypted (it may have DRM); Quire cannot read it.")
+            declared += info.file_size
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+                raise ImportFailed("The EPUB looks like a zip bomb (it expands far too much); it was not read.")
+        if declared > limit:
+            raise ImportFailed(
+                f"The EPUB would expand to more than {limit // (1024 * 1024)} MB; Quire does not read it."
+            )
+        self.names = {info.filename: info for info in infos}
+        self.budget = limit
+
+    def read(self, name: str) -> bytes:
+        """The member's bytes, counting what is actually decompressed against the budget."""
+        info = self.names.get(name)
+        if info is None:
+            raise ImportFailed(f"The EPUB is missing a file it refers to ({name[:80]}).")
+        chunks, total = [], 0
+        try:
+            with self.zip.open(info) as stream:
+                while chunk := stream.read(64 * 1024):
+                    total += len(chunk)
+                    self.budget -= len(chunk)
+                    if self.budget < 0 or total > info.file_size:
+                        raise ImportFailed("The EPUB looks like a zip bomb (it expands far too much); it was not read.")
+                    chunks.append(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
+            raise ImportFailed(f"The EPUB is damaged: {name[:80]} cannot be read.") from None
+        return b"".join(chunks)
+
+    def xml(self, name: str) -> etree._Element:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
+        try:
+            root = etree.fromstring(self.read(name), parser=parser)
+        except etree.XMLSyntaxError:
+            root = None
+        if root is None:
+            raise ImportFailed(f"The EPUB's {name[:80]} is not readable XML.")
+        return root
+
+    def soup(self, name: str) -> BeautifulSoup:
+        raw = self.read(name)
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", errors="replace")
+        return html_importer.soup_from_text(text)
+
+    def opf_path(self) -> str:
+        if "META-INF/container.xml" not in self.names:
+            raise ImportFailed("The EPUB has no META-INF/container.xml, so its contents cannot be found.")
+        container = self.xml("META-INF/container.xml")
+        rootfile = container.find(".//c:rootfile", NS)
+        if rootfile is None:
+            rootfile = next((el for el in container.iter() if str(el.tag).endswith("rootfile")), None)
+        path = rootfile.get("full-path", "") if rootfile is not None else ""
+        if not path or path not in self.names:
+            raise ImportFailed("The EPUB has no package document (OPF), so its chapters cannot be found.")
+        return path
+
+    def spine_paths(self, package: etree._Element, opf_path: str) -> list[str]:
+        base = posixpath.dirname(opf_path)
+        manifest = {}
+        for item in package.iterfind(".//opf:manifest/opf:item", NS):
+            href = (item.get("href") or "").split("#")[0]
+            path = posixpath.normpath(posixpath.join(base, _unquote(href))) if href else ""
+            manifest[item.get("id")] = (path, item.get("media-type", ""))
+        paths = []
+        for ref in package.iterfind(".//opf:spine/opf:itemref", NS):
+            path, media_type = manifest.get(ref.get("idref"), ("", ""))
+            is_page = media_type in HTML_TYPES or path.endswith((".xhtml", ".html", ".htm"))
+            if path and path in self.names and is_page and path not in paths:
+                paths.append(path)
+        return paths
+
+
+def _unquote(href: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(href)
+
+
+def _has_class(element, name: str) -> bool:
+    return element is not None and name in (element.get("class") or [])
+
+
+def read_metadata(package: etree._Element) -> dict:
+    def texts(tag: str) -> list[str]:
+        return [" ".join("".join(el.itertext()).split()) for el in package.iterfind(f".//dc:{tag}", NS)]
+
+    descriptions = [
+        "".join(el.itertext()).strip() for el in package.iterfind(".//dc:description", NS) if "".join(el.itertext())
+    ]
+    dates = {}
+    for el in package.iterfind(".//dc:date", NS):
+        event = el.get("{http://www.idpf.org/2007/opf}event") or el.get("event") or "date"
+        dates.setdefault(event, "".join(el.itertext()).strip())
+    return {
+        "title": next(iter(texts("title")), ""),
+        "creators": [c for c in texts("creator") if c],
+        "description": descriptions[0] if descriptions else "",
+        "subjects": [s for s in texts("subject") if s],
+        "language": next(iter(texts("language")), ""),
+        "dates": dates,
+        "source": next(iter(texts("source")), ""),
+    }
+
+
+def fill_from_metadata(draft: WorkDraft, metadata: dict) -> None:
+    """The OPF fills what the book's pages did not say."""
+    draft.title = draft.title or metadata["title"]
+    draft.creators = draft.creators or metadata["creators"]
+    if not draft.summary and metadata["description"]:
+        description = metadata["description"]
+        if "<" in description:
+            description = html_importer.text_block(BeautifulSoup(description, "lxml").body)
+        draft.summary = description.strip()
+    if not draft.language and metadata["language"]:
+        draft.language = html_importer.parse_language(metadata["language"])
+    if draft.published_on is None:
+        dates = metadata["dates"]
+        raw = dates.get("publication") or dates.get("date") or ""
+        draft.published_on = parse_date(raw[:10]) if raw else None
+    draft.source_url = draft.source_url or metadata["source"]
+    typed = {t.lower() for t in draft.fandoms + draft.relationships + draft.characters + draft.freeforms}
+    if not typed:
+        # An untyped subject list (AO3 without its preface, other tools): freeform tags.
+        draft.freeforms = [s for s in metadata["subjects"] if s.lower() not in {"fanfiction", "fiction"}][:75]
+
+
+def combined(documents: list[tuple[str, BeautifulSoup]]) -> BeautifulSoup:
+    """The spine's pages as one document, so markup a converter split across files
+    (AO3's preface, chapters, afterword) reads as it did in the HTML download."""
+    parts = [html_importer.inner_html(soup.body) for _, soup in documents if soup.body is not None]
+    return BeautifulSoup("<html><body>" + "\n".join(parts) + "</body></html>", "lxml")
+
+
+def parse_fanficfare(documents: list[tuple[str, BeautifulSoup]]) -> WorkDraft:
+    draft = WorkDraft()
+    for _, soup in documents:
+        body = soup.body
+        if _has_class(body, "fff_titlepage"):
+            heading = body.find(["h3", "h1", "h2"])
+            if heading is not None:
+                links = heading.find_all("a")
+                draft.title = links[0].get_text(" ", strip=True) if links else heading.get_text(" ", strip=True)
+                draft.creators = [a.get_text(strip=True) for a in heading.select("a.authorlink")]
+            html_importer.apply_fanficfare(draft, titlepage_fields(body))
+        elif _has_class(body, "fff_chapter") or body is not None and body.select_one(".fff_chapter_title"):
+            heading = body.select_one(".fff_chapter_title")
+            title = heading.get_text(" ", strip=True) if heading else ""
+            if heading is not None:
+                heading.decompose()
+            content = body.find("div") if len(body.find_all("div", recursive=False)) == 1 else body
+            inner = content.find("h3")
+            if inner is not None and inner.get_text(strip=True) == title:
+                inner.decompose()
+            draft.chapters.append(
+                ChapterDraft(
+                    body=html_importer.inner_html(content),
+                    body_format="html",
+                    title=html_importer.chapter_title(title)[:255],
+                )
+            )
+    return draft
+
+
+def titlepage_fields(body) -> dict:
+    """FanFicFare's "<b>Label:</b> value<br/>" lines -> {label key: a soup of the value}."""
+    fields = {}
+    for bold in body.find_all("b"):
+        label = bold.get_text(strip=True)
+        if not label.endswith(":"):
+            continue
+        pieces = []
+        for sibling in bold.next_siblings:
+            if getattr(sibling, "name", None) in {"br", "b"}:
+                break
+            pieces.append(str(sibling))
+        fields[html_importer.label_key(label)] = (
+            BeautifulSoup("<div>" + "".join(pieces) + "</div>", "lxml").div or BeautifulSoup("<div></div>", "lxml").div
+        )
+    return fields
+
+
+def parse_generic(documents: list[tuple[str, BeautifulSoup]]) -> WorkDraft:
+    """Any other EPUB: each spine page with text is a chapter, titled by its heading."""
+    draft = WorkDraft()
+    for _, soup in documents:
+        body = soup.body
+        if body is None or not body.get_text(strip=True):
+            continue
+        heading = body.find(["h1", "h2", "h3"])
+        title = ""
+        if heading is not None and len(heading.get_text(strip=True)) < 200:
+            title = html_importer.chapter_title(heading.get_text(" ", strip=True))
+            heading.decompose()
+        if not body.get_text(strip=True):
+            continue
+        draft.chapters.append(ChapterDraft(body=html_importer.inner_html(body), body_format="html", title=title[:255]))
+    return draft

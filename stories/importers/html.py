@@ -1,0 +1,364 @@
+"""HTML story files: AO3 downloads, FanFicFare output, and plain HTML.
+
+Where the structures come from:
+- AO3's HTML download (its `downloads/show.html` template) keeps the metadata in
+  `div#preface dl.tags` as class-less `dt`/`dd` pairs read by their labels
+  ("Rating:", "Archive Warning:", "Fandom:", ...), the title in `h1`, the creator in
+  `div.byline`, summary and notes as `p` labels followed by `blockquote.userstuff`,
+  the chapters in `div#chapters` (a `div.meta.group` with `h2.heading` before each
+  `div.userstuff`; a one-chapter work has the `div.userstuff` alone) and the end
+  notes in `div#afterword`.
+- FanFicFare's HTML output (checked against `fanficfare -f html 'http://test1.com?sid=1'`)
+  has an `h1` "Title by Author", a `table.full` of `<b>Label:</b>` / value rows and
+  each chapter as `<a name="sectionNNNN"><h2>title</h2></a>` followed by a `div`.
+  For AO3 stories FanFicFare lists fandoms under "Category" and freeform tags under
+  "Genre".
+
+The HTML found here is stored as the chapter source with format "html"; it is
+sanitised (stories.rendering) whenever it is shown.
+"""
+
+import html as html_module
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from stories.importers.base import (
+    ChapterDraft,
+    ImportFailed,
+    WorkDraft,
+    check_size,
+    decode_text,
+    find_links,
+    parse_categories,
+    parse_date,
+    parse_rating,
+    parse_warnings,
+    split_list,
+)
+from stories.rendering import TAG_RE, sanitise
+
+LANGUAGES = {
+    "english": "en", "español": "es", "spanish": "es", "deutsch": "de", "german": "de", "français": "fr",
+    "french": "fr", "italiano": "it", "italian": "it", "português": "pt", "português brasileiro": "pt-BR",
+    "portuguese": "pt", "русский": "ru", "russian": "ru", "polski": "pl", "polish": "pl", "nederlands": "nl",
+    "dutch": "nl", "日本語": "ja", "japanese": "ja", "中文": "zh", "中文-普通话 國語": "zh", "chinese": "zh",
+    "한국어": "ko", "korean": "ko", "suomi": "fi", "svenska": "sv", "norsk": "no", "dansk": "da",
+    "čeština": "cs", "magyar": "hu", "türkçe": "tr", "tiếng việt": "vi", "bahasa indonesia": "id",
+}  # fmt: skip
+LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+CHAPTER_PREFIX_RE = re.compile(r"^\s*(?:chapter\s+)?(?:\d+|[ivxlc]+)\s*(?:[:.,\-–—]\s*|$)", re.IGNORECASE)
+XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def parse(data: bytes) -> WorkDraft:
+    """Read an AO3 download, a FanFicFare file or any HTML page into a WorkDraft."""
+    check_size(data)
+    soup = soup_from_text(decode_text(data))
+    if soup.body is None or not soup.get_text(strip=True):
+        raise ImportFailed("The HTML file has no text in it.")
+    if soup.select_one("#preface dl.tags") is not None or soup.select_one("#chapters") is not None:
+        draft = parse_ao3(soup)
+    elif soup.select_one("table.full") is not None and soup.select_one("a[name^=section] h2") is not None:
+        draft = parse_fanficfare(soup)
+    else:
+        draft = parse_plain(soup)
+    return finish(draft)
+
+
+def soup_from_text(text: str) -> BeautifulSoup:
+    return BeautifulSoup(XML_DECLARATION_RE.sub("", text, count=1), "lxml")
+
+
+def finish(draft: WorkDraft) -> WorkDraft:
+    """Checks and derived values every HTML-based importer shares."""
+    draft.title = " ".join(draft.title.split())
+    if not draft.title:
+        raise ImportFailed("The file has no title Quire can find.")
+    draft.chapters = [c for c in draft.chapters if text_of_html(c.body)]
+    if not draft.chapters:
+        raise ImportFailed("The file has a title but no story text.")
+    if not draft.links:
+        draft.links = find_links(draft.summary, draft.notes)
+    if draft.is_complete and not draft.expected_chapters:
+        draft.expected_chapters = len(draft.chapters)
+    return draft
+
+
+def text_of_html(fragment: str) -> str:
+    """The visible text of a fragment as readers will get it (after the sanitiser)."""
+    return html_module.unescape(TAG_RE.sub(" ", sanitise(fragment))).strip() if fragment else ""
+
+
+def inner_html(element: Tag | None) -> str:
+    if element is None:
+        return ""
+    return "".join(str(child) for child in element.children).strip()
+
+
+BLOCK_TAGS = ["p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr"]
+
+
+def text_block(element: Tag | None) -> str:
+    """A summary or note as plain text with its paragraphs kept (stored as Markdown)."""
+    if element is None:
+        return ""
+    element = BeautifulSoup(str(element), "lxml")
+    for br in element.find_all("br"):
+        br.replace_with("\n")
+    for block in element.find_all(BLOCK_TAGS):
+        block.insert_before("\n\n")
+        block.insert_after("\n\n")
+    paragraphs = re.split(r"\n\s*\n", element.get_text())
+    cleaned = ["\n".join(" ".join(line.split()) for line in p.strip().split("\n") if line.strip()) for p in paragraphs]
+    return "\n\n".join(p for p in cleaned if p).strip()
+
+
+def parse_language(value: str) -> str:
+    value = " ".join(value.split())
+    if LANGUAGE_CODE_RE.match(value):
+        return value
+    return LANGUAGES.get(value.lower(), "")
+
+
+def chapter_title(heading: str) -> str:
+    """ "Chapter 2: The Storm" -> "The Storm"; "Chapter 7" -> "" (Quire numbers chapters)."""
+    heading = " ".join(heading.split())
+    return CHAPTER_PREFIX_RE.sub("", heading, count=1).strip()
+
+
+def label_key(label: str) -> str:
+    """ "Archive Warning(s):" / "Archive Warnings:" -> "archive warning"."""
+    key = label.strip().rstrip(":").strip().lower().replace("(s)", "")
+    if key in {"stats", "status", "series"} or not key.endswith("s") or key.endswith("ss"):
+        return key
+    return key[:-1]
+
+
+def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
+    """Metadata by label, shared by the AO3 and FanFicFare readers (labels already
+    through label_key). FanFicFare's "category" holds fandoms and "genre" freeforms."""
+    get = fields.get
+    if get("rating"):
+        draft.rating = parse_rating(get("rating"))
+    warnings_text = get("archive warning") or get("warning") or ""
+    warnings, other = parse_warnings(warnings_text)
+    draft.warnings = warnings
+    # AO3's "Category" is F/M, M/M ...; FanFicFare's "Category" is the fandoms.
+    category = split_list(get("category") or "")
+    if category and len(parse_categories(get("category"))) == len(category):
+        draft.categories = parse_categories(get("category"))
+    elif category:
+        draft.fandoms = category
+    if get("fandom"):
+        draft.fandoms = split_list(get("fandom"))
+    draft.relationships = split_list(get("relationship") or get("pairing") or "")
+    draft.characters = split_list(get("character") or "")
+    freeforms = split_list(get("additional tag") or get("genre") or get("tag") or get("freeform") or "")
+    draft.freeforms = freeforms + [w for w in other if w.lower() not in {f.lower() for f in freeforms}]
+    if get("language"):
+        draft.language = parse_language(get("language"))
+    if get("published"):
+        draft.published_on = parse_date(get("published"))
+    if get("updated") or get("completed"):
+        draft.updated_on = parse_date(get("updated") or get("completed"))
+    status = (get("status") or "").lower()
+    if status in {"complete", "completed", "finished"}:
+        draft.is_complete = True
+    if get("series"):
+        draft.series = parse_series(get("series"))
+
+
+SERIES_PART_RE = re.compile(r"^part\s+(?P<n>\d+)\s+of\s+(?P<title>.+)$", re.IGNORECASE)
+SERIES_BRACKET_RE = re.compile(r"^(?P<title>.+?)\s*\[(?P<n>\d+)\]$")
+
+
+def parse_series(value: str) -> list[tuple[str, int | None]]:
+    """AO3 "Part 2 of Title" / FanFicFare "Title [2]" -> [(title, 2)]."""
+    found = []
+    for line in re.split(r"\n|\s+(?=Part\s+\d+\s+of\s)", value, flags=re.IGNORECASE):
+        line = " ".join(line.split())
+        if not line:
+            continue
+        match = SERIES_PART_RE.match(line) or SERIES_BRACKET_RE.match(line)
+        if match:
+            found.append((match.group("title").strip()[:255], int(match.group("n"))))
+        else:
+            found.append((line[:255], None))
+    return found
+
+
+AO3_STATS_RE = re.compile(r"(Published|Updated|Completed|Words|Chapters):\s*(\S+)")
+
+
+def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
+    draft = WorkDraft()
+    preface = soup.select_one("#preface") or soup
+    fields: dict[str, str] = {}
+    for dl in preface.select("dl.tags"):
+        for dt in dl.find_all("dt"):
+            dd = dt.find_next_sibling("dd")
+            if dd is None:
+                continue
+            links = [a.get_text(" ", strip=True) for a in dd.find_all("a")]
+            key = label_key(dt.get_text())
+            if key == "series":
+                fields[key] = "\n".join(" ".join(s.split()) for s in _series_lines(dd))
+            elif links and key not in {"stats"}:
+                fields[key] = ", ".join(links)
+            else:
+                fields[key] = dd.get_text(" ", strip=True)
+    stats = dict(AO3_STATS_RE.findall(fields.pop("stats", "")))
+    for name in ("Published", "Updated", "Completed"):
+        if name in stats:
+            fields[name.lower()] = stats[name]
+    apply_fields(draft, fields)
+    if "Chapters" in stats:
+        done, _, total = stats["Chapters"].partition("/")
+        if total.isdigit():
+            draft.expected_chapters = int(total)
+            draft.is_complete = done == total
+    title = preface.select_one("h1") or soup.find("title")
+    draft.title = title.get_text(" ", strip=True) if title else ""
+    byline = preface.select_one(".byline")
+    if byline:
+        draft.creators = [a.get_text(strip=True) for a in byline.find_all("a")] or split_list(
+            byline.get_text(" ", strip=True).removeprefix("by ")
+        )
+    meta = preface.select_one("div.meta") or preface
+    labelled = _labelled_blocks(meta)
+    draft.summary = labelled.get("summary", "")
+    draft.notes = labelled.get("notes", "")
+    afterword = soup.select_one("#afterword")
+    if afterword:
+        draft.end_notes = _labelled_blocks(afterword).get("end notes", "")
+    draft.chapters = _ao3_chapters(soup)
+    return draft
+
+
+def _series_lines(dd: Tag) -> list[str]:
+    spans = dd.find_all("span", class_="position")
+    if spans:
+        return [span.get_text(" ") for span in spans]
+    return [dd.get_text(" ")]
+
+
+def _labelled_blocks(container: Tag) -> dict[str, str]:
+    """AO3 writes "<p>Summary</p><blockquote class="userstuff">…</blockquote>"."""
+    blocks: dict[str, str] = {}
+    for label in container.find_all("p", recursive=True):
+        quote = label.find_next_sibling()
+        if quote is None or quote.name != "blockquote":
+            continue
+        key = " ".join(label.get_text(" ", strip=True).lower().rstrip(":").split())
+        key = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end notes"}.get(key, key)
+        key = "notes" if key.startswith("notes") else key
+        key = "end notes" if key.startswith("end notes") else key
+        if key in {"summary", "notes", "end notes"} and key not in blocks:
+            blocks[key] = text_block(quote)
+    return blocks
+
+
+def _ao3_chapters(soup: BeautifulSoup) -> list[ChapterDraft]:
+    chapters: list[ChapterDraft] = []
+    headings = [h for h in soup.select("h2.heading") if not h.find_parent(id="preface")]
+    if not headings:
+        container = soup.select_one("#chapters") or soup.body
+        body = container.select_one("div.userstuff") if container else None
+        if body is None and container is not None and "userstuff" in (container.get("class") or []):
+            body = container
+        if body is not None:
+            for landmark in body.select("h3.landmark"):
+                landmark.decompose()
+            chapters.append(ChapterDraft(body=inner_html(body), body_format="html"))
+        return chapters
+    for heading in headings:
+        group = heading.find_parent("div", class_="meta") or heading.parent
+        body = group.find_next("div", class_="userstuff")
+        if body is None:
+            continue
+        for landmark in body.select("h3.landmark"):
+            landmark.decompose()
+        labelled = _labelled_blocks(group)
+        end_group = body.find_next_sibling("div", class_="meta")
+        end_notes = ""
+        if end_group is not None and end_group.select_one("h2.heading") is None:
+            end_notes = _labelled_blocks(end_group).get("end notes", "")
+        chapters.append(
+            ChapterDraft(
+                body=inner_html(body),
+                body_format="html",
+                title=chapter_title(heading.get_text(" ", strip=True))[:255],
+                summary=labelled.get("summary", ""),
+                notes=labelled.get("notes", ""),
+                end_notes=end_notes,
+            )
+        )
+    return chapters
+
+
+def fanficfare_fields_from_table(table: Tag) -> dict[str, Tag]:
+    fields: dict[str, Tag] = {}
+    for row in table.find_all("tr"):
+        cells = row.find_all("td")
+        if len(cells) >= 2:
+            fields[label_key(cells[0].get_text())] = cells[1]
+    return fields
+
+
+def apply_fanficfare(draft: WorkDraft, cells: dict[str, Tag]) -> None:
+    """FanFicFare metadata (its table rows or title-page lines) onto the draft."""
+    texts = {key: cell.get_text(" ", strip=True) for key, cell in cells.items() if key != "summary"}
+    apply_fields(draft, texts)
+    if "summary" in cells:
+        draft.summary = text_block(cells["summary"])
+    for key in ("author's note", "note", "notes"):
+        if key in cells:
+            draft.notes = text_block(cells[key])
+            break
+    if "chapter" in texts and draft.is_complete and texts["chapter"].isdigit():
+        draft.expected_chapters = int(texts["chapter"])
+
+
+def parse_fanficfare(soup: BeautifulSoup) -> WorkDraft:
+    draft = WorkDraft()
+    heading = soup.find("h1")
+    if heading is not None:
+        links = heading.find_all("a")
+        draft.title = links[0].get_text(" ", strip=True) if links else heading.get_text(" ", strip=True)
+        draft.creators = [a.get_text(strip=True) for a in heading.select("a.authorlink")]
+        if links and links[0].get("href", "").startswith(("http://", "https://")):
+            draft.source_url = links[0]["href"]
+    apply_fanficfare(draft, fanficfare_fields_from_table(soup.select_one("table.full")))
+    for anchor in soup.select("a[name^=section]"):
+        title = anchor.find("h2")
+        body = anchor.find_next_sibling("div")
+        if title is None or body is None:
+            continue
+        chapter_heading = body.find("h3")
+        if chapter_heading is not None and chapter_heading.get_text(strip=True) == title.get_text(strip=True):
+            chapter_heading.decompose()
+        draft.chapters.append(
+            ChapterDraft(
+                body=inner_html(body),
+                body_format="html",
+                title=chapter_title(title.get_text(" ", strip=True))[:255],
+            )
+        )
+    return draft
+
+
+def parse_plain(soup: BeautifulSoup) -> WorkDraft:
+    """Any other HTML: the title from <h1> or <title>, the body as one chapter."""
+    draft = WorkDraft()
+    heading = soup.find("h1")
+    title = soup.find("title")
+    if heading is not None:
+        draft.title = heading.get_text(" ", strip=True)
+        heading.decompose()
+    elif title is not None:
+        draft.title = title.get_text(" ", strip=True)
+    lang = soup.html.get("lang", "") if soup.html else ""
+    draft.language = parse_language(lang) if lang else ""
+    draft.chapters = [ChapterDraft(body=inner_html(soup.body), body_format="html")]
+    return draft

@@ -1,0 +1,348 @@
+"""Posting, uploading and editing works and chapters.
+
+Only a work's creators reach these views (moderators edit through the admin);
+anyone else gets a 404, so drafts do not even show that they exist.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from stories import services
+from stories.forms import (
+    MAX_CHAPTERS,
+    MAX_SUMMARY,
+    MAX_TAGS,
+    ChapterForm,
+    ChapterFormSet,
+    LinkFormSet,
+    ReorderForm,
+    UploadForm,
+    WorkForm,
+    chapter_initial_from_draft,
+    link_initial_from_draft,
+)
+from stories.importers import ImportFailed, parse_upload
+from stories.importers.base import max_upload_bytes
+from stories.models import Chapter, Tag, TagKind, Work
+from stories.rendering import render as render_text
+from stories.tag_hints import tag_hints
+from stories.uploads import SizeLimitUploadHandler
+
+# Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
+MAX_ID = 2**63 - 1
+MAX_POSITION = 2**31 - 1
+ACTIONS = {"preview", "draft", "post", "save"}
+# How many existing tags of each kind the post form suggests (native <datalist>, no JavaScript).
+SUGGESTED_TAGS = 300
+
+
+def _work_for_editor(request: HttpRequest, work_id: int) -> Work:
+    """The work, if the signed-in user is one of its creators; 404 for everyone else."""
+    if work_id > MAX_ID:
+        raise Http404("No such work.")
+    work = Work.objects.by_creator(request.user).filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    return work
+
+
+def _chapter_for_editor(request: HttpRequest, work_id: int, position: int) -> Chapter:
+    work = _work_for_editor(request, work_id)
+    if position > MAX_POSITION:
+        raise Http404("No such chapter.")
+    chapter = Chapter.objects.filter(work=work, position=position).select_related("work").first()
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+def _tag_suggestions() -> list[tuple[str, list[str]]]:
+    """Existing tag names per kind for the tag fields' datalists: canonical tags first."""
+    return [
+        (
+            kind,
+            list(
+                Tag.objects.filter(kind=kind, synonym_of__isnull=True)
+                .order_by("-canonical", "name")
+                .values_list("name", flat=True)[:SUGGESTED_TAGS]
+            ),
+        )
+        for kind in TagKind.values
+    ]
+
+
+def _action(request: HttpRequest, default: str) -> str:
+    action = request.POST.get("action", default)
+    return action if action in ACTIONS else default
+
+
+def _previews(chapter_forms) -> list[dict]:
+    """Rendered (sanitised) text of each valid chapter form, for the preview."""
+    previews = []
+    for number, form in enumerate(chapter_forms, start=1):
+        if form.is_valid():
+            html = render_text(form.cleaned_data["body"], form.cleaned_data["body_format"])
+            previews.append({"number": number, "title": form.cleaned_data["title"], "html": html})
+    return previews
+
+
+def _render_work_form(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    context.setdefault("tag_suggestions", _tag_suggestions())
+    context.setdefault("drafts_count", Work.objects.by_creator(request.user).filter(status="draft").count())
+    return render(request, "stories/work_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_post(request: HttpRequest) -> HttpResponse:
+    """Post a new work: metadata, links and chapter 1 (or every chapter of an upload)."""
+    if request.method == "GET":
+        form = WorkForm(user=request.user)
+        links = LinkFormSet(prefix="links")
+        chapters = ChapterFormSet(prefix="chapters")
+        return _render_work_form(request, {"form": form, "links": links, "chapters": chapters, "mode": "post"})
+
+    form = WorkForm(request.POST, user=request.user)
+    links = LinkFormSet(request.POST, prefix="links")
+    chapters = ChapterFormSet(request.POST, prefix="chapters")
+    action = _action(request, "post")
+    context = {"form": form, "links": links, "chapters": chapters, "mode": "post"}
+    valid = form.is_valid() & links.is_valid() & chapters.is_valid()
+    if action == "preview" or not valid:
+        context["previews"] = _previews(chapters)
+        if form.is_valid():
+            context["tag_hints"] = tag_hints(form.tags_by_kind())
+        if action != "preview":
+            context["has_errors"] = True
+        return _render_work_form(request, context)
+    data = form.cleaned_data
+    work = services.work_compose(
+        creators=[request.user, *data["co_creators"]],
+        chapters=[chapter.draft() for chapter in chapters],
+        tags_by_kind=form.tags_by_kind(),
+        links=[link for link in (f.link() for f in links) if link is not None],
+        status=Work.Status.DRAFT if action == "draft" else Work.Status.POSTED,
+        series=data["series"],
+        new_series_title=data["new_series"].strip(),
+        series_position=data["series_position"],
+        **form.work_fields(),
+    )
+    messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
+    return redirect(work)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@csrf_exempt  # checked by csrf_protect below, once the size-limiting handler is in place
+def work_upload(request: HttpRequest) -> HttpResponse:
+    """Read an uploaded file into the post form for review. Nothing is saved here:
+    the filled-in form is posted to work_post like any other."""
+    # Must be installed before anything reads the request body (the CSRF check does).
+    request.upload_handlers.insert(0, SizeLimitUploadHandler(request))
+    return _work_upload(request)
+
+
+@csrf_protect
+def _work_upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "stories/work_upload.html", {"form": UploadForm()})
+    upload = UploadForm(request.POST, request.FILES)
+    if getattr(request, "upload_too_large", False):
+        message = f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit."
+        return render(request, "stories/work_upload.html", {"form": UploadForm(), "upload_error": message})
+    if not upload.is_valid():
+        return render(request, "stories/work_upload.html", {"form": upload})
+    file = upload.cleaned_data["file"]
+    try:
+        if file.size > max_upload_bytes():
+            raise ImportFailed(f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit.")
+        draft = parse_upload(file.name, file.read())
+    except ImportFailed as error:
+        upload.add_error("file", str(error))
+        return render(request, "stories/work_upload.html", {"form": upload})
+    if len(draft.chapters) > MAX_CHAPTERS:
+        upload.add_error(
+            "file", f"The file has {len(draft.chapters)} chapters; Quire takes at most {MAX_CHAPTERS} in one work."
+        )
+        return render(request, "stories/work_upload.html", {"form": upload})
+    form = WorkForm(user=request.user, initial=WorkForm.initial_from_draft(draft))
+    links = LinkFormSet(prefix="links", initial=[link_initial_from_draft(link) for link in draft.links[:20]])
+    chapters = ChapterFormSet(prefix="chapters", initial=[chapter_initial_from_draft(c) for c in draft.chapters])
+    context = {
+        "form": form,
+        "links": links,
+        "chapters": chapters,
+        "mode": "review",
+        "uploaded_name": file.name,
+        "draft_creators": draft.creators,
+        "review_warnings": review_warnings(draft),
+        "tag_hints": tag_hints(
+            {
+                field: getattr(draft, field)[:MAX_TAGS]
+                for field in ("fandoms", "relationships", "characters", "freeforms")
+            }
+        ),
+    }
+    return _render_work_form(request, context)
+
+
+def review_warnings(draft) -> list[str]:
+    """What in an imported file will not post as it is, said before the author tries."""
+    found = []
+    if len(draft.title) > 255:
+        found.append(f"The title is {len(draft.title):,} characters long; it was cut to 255. Check it below.")
+    tags = len(draft.fandoms) + len(draft.relationships) + len(draft.characters) + len(draft.freeforms)
+    if tags > MAX_TAGS:
+        found.append(f"The file has {tags} tags; a work may have at most {MAX_TAGS}. Remove some before posting.")
+    if len(draft.summary) > MAX_SUMMARY:
+        found.append(f"The summary is longer than {MAX_SUMMARY:,} characters; shorten it before posting.")
+    return found
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Edit a work's metadata and links; its chapters are listed with their own forms."""
+    work = _work_for_editor(request, work_id)
+    chapter_list = list(work.chapters.defer("body", "body_html").order_by("position"))
+    context = {"work": work, "mode": "edit", "chapter_list": chapter_list}
+    if request.method == "GET":
+        context["form"] = WorkForm(user=request.user, work=work, initial=WorkForm.initial_from_work(work, request.user))
+        context["links"] = LinkFormSet(prefix="links", initial=_link_initial(work))
+        context["reorder"] = ReorderForm(chapters=chapter_list)
+        return _render_work_form(request, context)
+
+    form = WorkForm(request.POST, user=request.user, work=work)
+    links = LinkFormSet(request.POST, prefix="links")
+    context.update(form=form, links=links, reorder=ReorderForm(chapters=chapter_list))
+    if not (form.is_valid() & links.is_valid()):
+        context["has_errors"] = True
+        return _render_work_form(request, context)
+    data = form.cleaned_data
+    with transaction.atomic():
+        work = services.work_update(
+            work=work,
+            creators=_creators(request, work, data),
+            tags_by_kind=form.tags_by_kind(),
+            links=[link for link in (f.link() for f in links) if link is not None],
+            **form.work_fields(),
+        )
+        series = data["series"]
+        if data["new_series"].strip():
+            series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
+        services.work_set_series(work=work, series=series, position=data["series_position"])
+        for leaving in data["leave_series"]:
+            services.series_remove_work(series=leaving, work=work)
+        if _action(request, "save") == "post":
+            services.work_post(work=work)
+    messages.success(request, "Your changes are saved.")
+    return redirect(work)
+
+
+def _creators(request: HttpRequest, work: Work, data: dict) -> list:
+    """The editing user always stays a creator (nobody can orphan a work by accident);
+    the others are the co-creators the form lists, existing ones keeping their order."""
+    current = [link.user for link in work.creator_links.select_related("user").order_by("position", "id")]
+    wanted = list(data["co_creators"])
+    kept = [user for user in current if user.pk == request.user.pk or user in wanted]
+    return kept + [user for user in wanted if user not in kept]
+
+
+def _link_initial(work: Work) -> list[dict]:
+    initial = []
+    for link in work.outgoing_links.select_related("target").order_by("id"):
+        if link.target_id:
+            initial.append({"kind": link.kind, "work": reverse("stories:work-detail", args=[link.target_id])})
+        else:
+            initial.append({"kind": link.kind, "title": link.target_title, "author": link.target_author})
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Ask first (GET), then delete (POST)."""
+    work = _work_for_editor(request, work_id)
+    if request.method == "GET":
+        return render(request, "stories/confirm_delete.html", {"work": work, "chapter": None})
+    title = work.title
+    services.work_delete(work=work)
+    messages.success(request, f"“{title}” is deleted.")
+    return redirect("stories:user-detail", request.user.get_username())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _work_for_editor(request, work_id)
+    if request.method == "GET":
+        return render(request, "stories/chapter_form.html", {"work": work, "form": ChapterForm(), "chapter": None})
+    form = ChapterForm(request.POST)
+    if not form.is_valid() or _action(request, "save") == "preview":
+        return render(
+            request,
+            "stories/chapter_form.html",
+            {"work": work, "form": form, "chapter": None, "previews": _previews([form])},
+        )
+    chapter = services.chapter_add(work=work, **form.chapter_fields())
+    messages.success(request, f"{chapter.display_title} is added.")
+    return redirect(chapter)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chapter_edit(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
+    chapter = _chapter_for_editor(request, work_id, position)
+    context = {"work": chapter.work, "chapter": chapter}
+    if request.method == "GET":
+        initial = {name: getattr(chapter, name) for name in ChapterForm.base_fields}
+        return render(request, "stories/chapter_form.html", {**context, "form": ChapterForm(initial=initial)})
+    form = ChapterForm(request.POST)
+    if not form.is_valid() or _action(request, "save") == "preview":
+        return render(request, "stories/chapter_form.html", {**context, "form": form, "previews": _previews([form])})
+    services.chapter_update(chapter=chapter, **form.chapter_fields())
+    messages.success(request, f"{chapter.display_title} is saved.")
+    return redirect(chapter)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def chapter_delete(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
+    chapter = _chapter_for_editor(request, work_id, position)
+    work = chapter.work
+    if work.chapter_count <= 1 and work.chapters.count() <= 1:
+        messages.error(request, "A work needs at least one chapter: delete the whole work instead.")
+        return redirect("stories:work-edit", work.pk)
+    if request.method == "GET":
+        return render(request, "stories/confirm_delete.html", {"work": work, "chapter": chapter})
+    services.chapter_delete(chapter=chapter)
+    messages.success(request, f"{chapter.display_title} is deleted; the others are renumbered.")
+    return redirect("stories:work-edit", work.pk)
+
+
+@login_required
+@require_POST
+def chapters_reorder(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = _work_for_editor(request, work_id)
+    chapter_list = list(work.chapters.defer("body", "body_html").order_by("position"))
+    form = ReorderForm(request.POST, chapters=chapter_list)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        messages.error(request, f"The chapters were not reordered: {errors}")
+        return redirect("stories:work-edit", work.pk)
+    services.chapters_reorder(work_id=work.pk, chapter_ids=form.ordered_ids())
+    messages.success(request, "The chapters are reordered.")
+    return redirect("stories:work-edit", work.pk)
+
+
+@login_required
+def draft_list(request: HttpRequest) -> HttpResponse:
+    drafts = Work.objects.by_creator(request.user).filter(status="draft").for_listing().order_by("-updated_at", "-id")
+    return render(request, "stories/draft_list.html", {"works": drafts})
