@@ -2,15 +2,18 @@ from django.http import HttpRequest, HttpResponseBadRequest
 
 
 class RejectNulMiddleware:
-    """PostgreSQL text cannot hold NUL characters; a URL or form value carrying one
-    would fail deep in a query. Refuse such requests up front with a 400."""
+    """PostgreSQL text cannot hold NUL characters; a URL or query-string value carrying
+    one would fail deep in a query. Refuse such requests up front with a 400.
+
+    Form bodies are left to the forms (Django's CharField already refuses NUL), so that
+    upload views can still choose their upload handlers before the body is read."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
-        if "\x00" in request.path or _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return HttpResponseBadRequest("Bad request: the address or form contains a NUL character.")
+        if "\x00" in request.path or _has_nul(request.GET):
+            return HttpResponseBadRequest("Bad request: the address contains a NUL character.")
         return self.get_response(request)
 
 
