@@ -21,7 +21,7 @@ def log_in(page, username: str, next_url: str) -> None:
     page.get_by_role("button", name="Log in").click()
 
 
-def test_reader_journey_from_notice_to_continue_reading(page):
+def test_reader_journey_from_notice_to_continue_reading(page, browser, live_server):
     author = factories.UserFactory(username="writer")
     factories.UserFactory(username="fan")
     work = factories.WorkFactory(title="Night Shift", creators=[author], rating="mature", chapters=1)
@@ -55,9 +55,16 @@ def test_reader_journey_from_notice_to_continue_reading(page):
     assert Bookmark.objects.get().tags == ["night", "favourites"]
     assert Subscription.objects.filter(work=work).exists()
 
-    # The author posts chapter 2. Until the authoring forms are merged this goes
-    # through the ORM; the notification comes from the Chapter post_save signal.
-    Chapter.objects.create(work=work, position=2, title="Dawn", body="The sun came up over the ward.")
+    # The author, in a browser of their own, posts chapter 2 through the chapter form.
+    author_context = browser.new_context(base_url=live_server.url)
+    author_page = author_context.new_page()
+    log_in(author_page, "writer", f"/works/{work.pk}/chapters/new/")
+    author_page.get_by_label("Chapter title").fill("Dawn")
+    author_page.get_by_label("Chapter text").fill("The sun came up over the ward.")
+    author_page.get_by_role("button", name="Add chapter").click()
+    author_page.wait_for_url(f"**/works/{work.pk}/chapters/2/")
+    author_context.close()
+    assert Chapter.objects.filter(work=work, position=2, title="Dawn").exists()
 
     page.goto("/")
     page.get_by_role("link", name=re.compile(r"Inbox 1")).click()
