@@ -23,9 +23,7 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
 
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
-    works = (
-        reader_works(request).by_creator(person).for_listing().order_by("-updated_at", "-id")
-    )
+    works = reader_works(request).by_creator(person).for_listing().order_by("-updated_at", "-id")
     page = paginate(request, works)
     series = Series.objects.filter(creators=person).order_by("title")
     return render(request, "stories/user_detail.html", {"person": person, "page": page, "series": series})

@@ -1,0 +1,41 @@
+"""The filtered works index shared by /works/, tag pages and search: the filter
+form, the sidebar with facet counts, sorting and pagination, in a fixed number of
+queries whatever the page holds."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from stories.filters import SORTS, WorkFilterForm, facet_cache_key, facet_counts, filter_works, sort_works
+from stories.search import search_works, snippets_for
+from stories.views.works import paginate
+
+SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
+
+
+def render_works_index(
+    request: HttpRequest, works, template: str, context: dict, *, facet_prefix: str, query: str | None = None
+) -> HttpResponse:
+    """`works` (already limited to what this reader may see) filtered by the query
+    string; a bad filter re-renders the page with its errors and status 400."""
+    sorts = SEARCH_SORTS if query else SORTS
+    form = WorkFilterForm(request.GET, sorts=sorts)
+    context = {**context, "form": form, "sorts": sorts, "query": query or ""}
+    if not form.is_valid():
+        return render(request, template, {**context, "page": None, "facets": None}, status=400)
+    work_filter = form.to_filter()
+    works = filter_works(works, work_filter)
+    if query:
+        works = search_works(works, query)
+    sort = work_filter.sort or ("relevance" if query else "updated")
+    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    page = paginate(request, ordered)
+    facets = facet_counts(works, work_filter, cache_key=facet_cache_key(request, facet_prefix))
+    included = {term.tag.slug for term in work_filter.includes}
+    for values in facets.tags.values():
+        for value in values:
+            value.selected = value.value in included
+    snippets = snippets_for([work.pk for work in page], query) if query else {}
+    for work in page:
+        work.snippet = snippets.get(work.pk)
+    context.update(page=page, facets=facets, work_filter=work_filter, sort=sort)
+    return render(request, template, context)
