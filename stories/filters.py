@@ -10,7 +10,7 @@ excluding a canonical tag also removes works tagged only with one of its synonym
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.conf import settings
@@ -51,7 +51,7 @@ class SlugListField(forms.Field):
         values = [v.strip() for v in values if v and v.strip()]
         if len(values) > MAX_TAGS:
             raise forms.ValidationError(f"Choose at most {MAX_TAGS} tags.")
-        if any(len(v) > 180 for v in values):
+        if any(len(v) > 180 or not v.isprintable() for v in values):
             raise forms.ValidationError("That is not a tag.")
         return list(dict.fromkeys(values))
 
@@ -80,12 +80,16 @@ class WorkFilterForm(forms.Form):
     updated_to = forms.DateField(required=False, widget=DateInput, label="Updated to")
     published_from = forms.DateField(required=False, widget=DateInput, label="Published from")
     published_to = forms.DateField(required=False, widget=DateInput, label="Published to")
-    sort = forms.ChoiceField(choices=[(key, label) for key, (label, _) in SORTS.items()], required=False)
+    sort = forms.CharField(required=False, max_length=32)
 
     def __init__(self, *args, sorts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if sorts is not None:
-            self.fields["sort"].choices = [(key, label) for key, (label, _) in sorts.items()]
+        self.sorts = sorts if sorts is not None else SORTS
+
+    def clean_sort(self):
+        # An unknown sort is not worth an error page: the default order will do.
+        sort = self.cleaned_data["sort"]
+        return sort if sort in self.sorts else ""
 
     def clean_include_names(self):
         return _split_names(self.cleaned_data["include_names"])
@@ -266,20 +270,27 @@ class Facets:
     tags: dict[str, list[FacetValue]]  # kind -> top tags, value is the slug
 
 
-def facet_counts(works, work_filter: WorkFilter, *, cache_key: str | None = None) -> Facets:
-    """How many works of the current result each filter value would leave.
+def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None) -> Facets:
+    """How many works each filter value would give: for values that add to the
+    filter (tags, warnings, categories, complete), counted over the current result;
+    for the single-choice rating and language, over the result without that choice,
+    since picking another rating replaces the current one.
 
-    Seven queries whatever the size of the result; on a big unfiltered result they
-    aggregate many rows, so they are cached for a minute under `cache_key`.
+    `base` is the unfiltered list. Seven queries whatever the size of the result; on
+    a big result they aggregate many rows, so they are cached for a minute under
+    `cache_key`.
     """
     if cache_key:
         key = "facets:" + hashlib.sha256(cache_key.encode()).hexdigest()
         cached = cache.get(key)
         if cached is not None:
             return cached
+    works = filter_works(base, work_filter)
     ids = works.order_by().values("pk")
-    by_rating = dict(works.order_by().values_list("rating").annotate(n=Count("pk")))
-    by_language = dict(works.order_by().values_list("language").annotate(n=Count("pk")).order_by("-n")[:12])
+    any_rating = filter_works(base, replace(work_filter, rating=""))
+    any_language = filter_works(base, replace(work_filter, language=""))
+    by_rating = dict(any_rating.order_by().values_list("rating").annotate(n=Count("pk")))
+    by_language = dict(any_language.order_by().values_list("language").annotate(n=Count("pk")).order_by("-n")[:12])
     complete = works.filter(is_complete=True).count()
     sql, params = ids.query.sql_with_params()
     by_warning = _array_counts("warnings", sql, params)

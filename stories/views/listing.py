@@ -23,13 +23,13 @@ def render_works_index(
     if not form.is_valid():
         return render(request, template, {**context, "page": None, "facets": None}, status=400)
     work_filter = form.to_filter()
-    works = filter_works(works, work_filter)
     if query:
         works = search_works(works, query)
+    base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
     ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
     page = paginate(request, ordered)
-    facets = facet_counts(works, work_filter, cache_key=facet_cache_key(request, facet_prefix))
+    facets = facet_counts(base, work_filter, cache_key=facet_cache_key(request, facet_prefix))
     included = {term.tag.slug for term in work_filter.includes}
     for values in facets.tags.values():
         for value in values:
