@@ -38,6 +38,13 @@ def clean_query(raw: str) -> str:
     return text
 
 
+def is_plain(query: str) -> bool:
+    """Plain words, no search syntax: only then may a near spelling match. Someone
+    who writes "a phrase", -word or `or` means exactly that."""
+    words = query.casefold().split()
+    return '"' not in query and "or" not in words and not any(word.startswith("-") for word in words)
+
+
 class WebSearchQuery(Func):
     """websearch_to_tsquery over the unaccented query text."""
 
@@ -63,15 +70,18 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def search_works(works, query: str):
+def search_works(works, query: str, *, near: bool = False):
     """`works` that match `query`, annotated with `rank` (best first when ordered by
-    it). A work matches when its text matches the query, or when its title or one of
-    its tags is spelled nearly like the query (so "Harry Poter" still finds "Harry Potter")."""
+    it). With `near`, works whose title or a tag is spelled nearly like the query
+    match instead (so "Harry Poter" still finds "Harry Potter"): the fallback when
+    the exact search finds nothing."""
     tsquery = WebSearchQuery(query)
-    tag_alike = TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__name__trigram_word_similar=query)
-    return works.filter(
-        Q(Matches(F("search_vector"), tsquery)) | Q(title__trigram_word_similar=query) | Q(Exists(tag_alike))
-    ).annotate(
+    if near:
+        tag_alike = TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__name__trigram_word_similar=query)
+        matches = Q(title__trigram_word_similar=query) | Q(Exists(tag_alike))
+    else:
+        matches = Q(Matches(F("search_vector"), tsquery))
+    return works.filter(matches).annotate(
         rank=Coalesce(Rank(F("search_vector"), tsquery), Value(0.0))
         + WordSimilarity(Value(query), F("title"), output_field=FloatField())
     )

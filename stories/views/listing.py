@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from stories.filters import SORTS, WorkFilterForm, facet_cache_key, facet_counts, filter_works, sort_works
-from stories.search import search_works, snippets_for
+from stories.search import is_plain, search_works, snippets_for
 from stories.views.works import paginate
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
@@ -23,8 +23,13 @@ def render_works_index(
     if not form.is_valid():
         return render(request, template, {**context, "page": None, "facets": None}, status=400)
     work_filter = form.to_filter()
+    near = False
     if query:
-        works = search_works(works, query)
+        exact = search_works(works, query)
+        if is_plain(query) and not filter_works(exact, work_filter).exists():
+            # Nothing matches as typed: look for titles and tags spelled nearly so.
+            exact, near = search_works(works, query, near=True), True
+        works = exact
     base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
     ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
@@ -37,5 +42,5 @@ def render_works_index(
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
-    context.update(page=page, facets=facets, work_filter=work_filter, sort=sort)
+    context.update(page=page, facets=facets, work_filter=work_filter, sort=sort, near=near)
     return render(request, template, context)
