@@ -36,11 +36,10 @@ def render_works_index(
     page = paginate(request, ordered)
     facets = facet_counts(base, work_filter, cache_key=facet_cache_key(request, facet_prefix))
     included = {term.tag.slug for term in work_filter.includes}
-    for values in facets.tags.values():
-        for value in values:
-            value.selected = value.value in included
+    # Chosen tags show in their own list; the facets offer the others.
+    tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
-    context.update(page=page, facets=facets, work_filter=work_filter, sort=sort, near=near)
+    context.update(page=page, facets=facets, tag_facets=tag_facets, work_filter=work_filter, sort=sort, near=near)
     return render(request, template, context)
