@@ -281,7 +281,7 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
     `cache_key`.
     """
     if cache_key:
-        key = "facets:" + hashlib.sha256(cache_key.encode()).hexdigest()
+        key = "facets:" + cache_key
         cached = cache.get(key)
         if cached is not None:
             return cached
@@ -362,4 +362,5 @@ def facet_cache_key(request, prefix: str) -> str:
     """Facets depend on who looks (restricted works, muting) and on the filter."""
     who = request.user.pk if request.user.is_authenticated else "anon"
     state = sorted((k, v) for k, values in request.GET.lists() for v in values if k not in ("page", "sort"))
-    return f"{prefix}|{who}|{state}|{settings.QUIRE_WORKS_PER_PAGE}"
+    # Hashed: the raw state may hold any character and be long.
+    return hashlib.sha256(f"{prefix}|{who}|{state}|{settings.QUIRE_WORKS_PER_PAGE}".encode()).hexdigest()

@@ -1,15 +1,33 @@
 """The filtered works index shared by /works/, tag pages and search: the filter
 form, the sidebar with facet counts, sorting and pagination, in a fixed number of
-queries whatever the page holds."""
+queries whatever the page holds.
 
-from django.http import HttpRequest, HttpResponse
+Counting is what costs at scale. The total of an index or tag page is cached with
+its facet counts for a minute (the same key: filters, not page or sort). A search
+counts at most SEARCH_COUNT_CAP matches ("1,000+ works found") and, past that,
+takes its facet counts from the first SEARCH_COUNT_CAP matches only.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Subquery
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from stories.filters import SORTS, WorkFilterForm, facet_cache_key, facet_counts, filter_works, sort_works
+from stories.filters import (
+    FACET_CACHE_SECONDS,
+    SORTS,
+    WorkFilterForm,
+    facet_cache_key,
+    facet_counts,
+    filter_works,
+    sort_works,
+)
 from stories.search import is_plain, search_works, snippets_for
-from stories.views.works import paginate
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
+SEARCH_COUNT_CAP = 1000
 
 
 def render_works_index(
@@ -33,13 +51,48 @@ def render_works_index(
     base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
     ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
-    page = paginate(request, ordered)
-    facets = facet_counts(base, work_filter, cache_key=facet_cache_key(request, facet_prefix))
-    included = {term.tag.slug for term in work_filter.includes}
+    key = facet_cache_key(request, facet_prefix)
+    capped = False
+    if query:
+        count = works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        capped = count > SEARCH_COUNT_CAP
+        count = min(count, SEARCH_COUNT_CAP)
+        if capped:
+            base = base.filter(pk__in=Subquery(base.order_by().values("pk")[:SEARCH_COUNT_CAP]))
+    else:
+        count_key = "count:" + key
+        count = cache.get(count_key)
+        if count is None:
+            count = works.count()
+            cache.set(count_key, count, FACET_CACHE_SECONDS)
+    page = _page(request, ordered, count)
+    facets = facet_counts(base, work_filter, cache_key=key)
     # Chosen tags show in their own list; the facets offer the others.
+    included = {term.tag.slug for term in work_filter.includes}
     tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
-    context.update(page=page, facets=facets, tag_facets=tag_facets, work_filter=work_filter, sort=sort, near=near)
+    context.update(
+        page=page,
+        facets=facets,
+        tag_facets=tag_facets,
+        work_filter=work_filter,
+        sort=sort,
+        near=near,
+        capped=capped,
+    )
     return render(request, template, context)
+
+
+def _page(request: HttpRequest, queryset, count: int):
+    """Like views.works.paginate, with the total already known."""
+    paginator = Paginator(queryset, settings.QUIRE_WORKS_PER_PAGE)
+    paginator.count = count  # a cached_property: set, it is never recomputed
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1 or number > paginator.num_pages:
+        raise Http404("No such page.")
+    return paginator.page(number)
