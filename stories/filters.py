@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, replace
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
-from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
+from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning, Work
 from stories.tagging import clean_tag_name
 
 SORTS = {
@@ -36,6 +37,7 @@ MAX_TAGS = 20  # per include / exclude list: more is an attack, not a search
 MAX_WORDS = 100_000_000
 FACET_TAGS_PER_KIND = 10
 FACET_CACHE_SECONDS = 60
+FACET_SAMPLE = 2_000  # facet counts of bigger results come from this many works
 LANGUAGE_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
@@ -268,6 +270,7 @@ class Facets:
     languages: list[FacetValue]
     complete: int
     tags: dict[str, list[FacetValue]]  # kind -> top tags, value is the slug
+    sampled: bool = False  # counted over FACET_SAMPLE works of a bigger result
 
 
 def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None) -> Facets:
@@ -276,26 +279,30 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
     for the single-choice rating and language, over the result without that choice,
     since picking another rating replaces the current one.
 
-    `base` is the unfiltered list. Seven queries whatever the size of the result; on
-    a big result they aggregate many rows, so they are cached for a minute under
-    `cache_key`.
+    `base` is the unfiltered list. Ten queries whatever the size of the result. Past
+    FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE works (the
+    sidebar says so); they are cached for a minute under `cache_key`.
     """
     if cache_key:
         key = "facets:" + cache_key
         cached = cache.get(key)
         if cached is not None:
             return cached
-    works = filter_works(base, work_filter)
+    works, sampled = _sampled(filter_works(base, work_filter))
     ids = works.order_by().values("pk")
-    any_rating = filter_works(base, replace(work_filter, rating=""))
-    any_language = filter_works(base, replace(work_filter, language=""))
+    any_rating, _ = _sampled(filter_works(base, replace(work_filter, rating="")))
+    any_language, _ = _sampled(filter_works(base, replace(work_filter, language="")))
     by_rating = dict(any_rating.order_by().values_list("rating").annotate(n=Count("pk")))
     by_language = dict(any_language.order_by().values_list("language").annotate(n=Count("pk")).order_by("-n")[:12])
     complete = works.filter(is_complete=True).count()
-    sql, params = ids.query.sql_with_params()
-    by_warning = _array_counts("warnings", sql, params)
-    by_category = _array_counts("categories", sql, params)
-    tags = _tag_counts(sql, params)
+    try:
+        sql, params = ids.query.sql_with_params()
+    except EmptyResultSet:  # nothing to count
+        by_warning, by_category, tags = {}, {}, {kind: [] for kind, _ in TagKind.choices}
+    else:
+        by_warning = _array_counts("warnings", sql, params)
+        by_category = _array_counts("categories", sql, params)
+        tags = _tag_counts(sql, params)
     facets = Facets(
         ratings=[
             FacetValue(value, label, by_rating.get(value, 0), value == work_filter.rating)
@@ -315,10 +322,19 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
         ],
         complete=complete,
         tags=tags,
+        sampled=sampled,
     )
     if cache_key:
         cache.set(key, facets, FACET_CACHE_SECONDS)
     return facets
+
+
+def _sampled(works):
+    """At most FACET_SAMPLE works of `works`, as a list of ids fetched once: the
+    facet queries then aggregate over that list instead of re-running the filter
+    (or search) each time. Under FACET_SAMPLE works the counts are exact."""
+    ids = list(works.order_by().values_list("pk", flat=True)[:FACET_SAMPLE])
+    return Work.objects.filter(pk__in=ids), len(ids) >= FACET_SAMPLE
 
 
 def _array_counts(column: str, ids_sql: str, params) -> dict[str, int]:

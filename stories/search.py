@@ -15,14 +15,15 @@ from dataclasses import dataclass
 
 import nh3
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
-from stories.models import TaggedWork
+from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers do
+NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
 
 
@@ -80,8 +81,12 @@ def search_works(works, query: str, *, near: bool = False):
     instead (so "Harry Poter" still finds "Harry Potter"): the fallback when the
     exact search finds nothing."""
     if near:
-        tag_alike = TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__name__trigram_word_similar=query)
-        matches = Q(title__trigram_word_similar=query) | Q(Exists(tag_alike))
+        # Two bounded id sets, each found through its own trigram index: a fallback
+        # must stay cheap even when a near spelling is a very popular tag.
+        alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]
+        tagged_alike = TaggedWork.objects.filter(tag__in=alike_tags).values("content_object_id")[:NEAR_WORKS]
+        titled_alike = Work.objects.filter(title__trigram_word_similar=query).values("pk")[:NEAR_WORKS]
+        matches = Q(pk__in=titled_alike) | Q(pk__in=tagged_alike)
         return works.filter(matches).annotate(rank=WordSimilarity(Value(query), F("title")))
     tsquery = WebSearchQuery(query)
     return works.filter(Matches(F("search_vector"), tsquery)).annotate(

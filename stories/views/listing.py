@@ -4,14 +4,13 @@ queries whatever the page holds.
 
 Counting is what costs at scale. The total of an index or tag page is cached with
 its facet counts for a minute (the same key: filters, not page or sort). A search
-counts at most SEARCH_COUNT_CAP matches ("1,000+ works found") and, past that,
-takes its facet counts from the first SEARCH_COUNT_CAP matches only.
+counts at most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a
+result bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -41,25 +40,23 @@ def render_works_index(
     if not form.is_valid():
         return render(request, template, {**context, "page": None, "facets": None}, status=400)
     work_filter = form.to_filter()
-    near = False
-    if query:
-        exact = search_works(works, query)
-        if is_plain(query) and not filter_works(exact, work_filter).exists():
-            # Nothing matches as typed: look for titles and tags spelled nearly so.
-            exact, near = search_works(works, query, near=True), True
-        works = exact
-    base, works = works, filter_works(works, work_filter)
-    sort = work_filter.sort or ("relevance" if query else "updated")
-    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    near = capped = False
     key = facet_cache_key(request, facet_prefix)
-    capped = False
     if query:
-        count = works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        base = search_works(works, query)
+        count = _capped_count(filter_works(base, work_filter))
+        if count == 0 and is_plain(query):
+            # Nothing matches as typed: look for titles and tags spelled nearly so.
+            base, near = search_works(works, query, near=True), True
+            count = _capped_count(filter_works(base, work_filter))
         capped = count > SEARCH_COUNT_CAP
         count = min(count, SEARCH_COUNT_CAP)
-        if capped:
-            base = base.filter(pk__in=Subquery(base.order_by().values("pk")[:SEARCH_COUNT_CAP]))
+        works = filter_works(base, work_filter)
     else:
+        base, works = works, filter_works(works, work_filter)
+    sort = work_filter.sort or ("relevance" if query else "updated")
+    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    if not query:
         count_key = "count:" + key
         count = cache.get(count_key)
         if count is None:
@@ -83,6 +80,11 @@ def render_works_index(
         capped=capped,
     )
     return render(request, template, context)
+
+
+def _capped_count(works) -> int:
+    """The number of works, counting no further than SEARCH_COUNT_CAP + 1."""
+    return works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
 
 
 def _page(request: HttpRequest, queryset, count: int):
