@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
@@ -37,7 +36,7 @@ MAX_TAGS = 20  # per include / exclude list: more is an attack, not a search
 MAX_WORDS = 100_000_000
 FACET_TAGS_PER_KIND = 10
 FACET_CACHE_SECONDS = 60
-FACET_SAMPLE = 2_000  # facet counts of bigger results come from this many works
+FACET_SAMPLE = 1_000  # facet counts of bigger results come from this many works
 LANGUAGE_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
 
 
@@ -288,21 +287,19 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
         cached = cache.get(key)
         if cached is not None:
             return cached
-    works, sampled = _sampled(filter_works(base, work_filter))
-    ids = works.order_by().values("pk")
-    any_rating, _ = _sampled(filter_works(base, replace(work_filter, rating="")))
-    any_language, _ = _sampled(filter_works(base, replace(work_filter, language="")))
-    by_rating = dict(any_rating.order_by().values_list("rating").annotate(n=Count("pk")))
-    by_language = dict(any_language.order_by().values_list("language").annotate(n=Count("pk")).order_by("-n")[:12])
-    complete = works.filter(is_complete=True).count()
-    try:
-        sql, params = ids.query.sql_with_params()
-    except EmptyResultSet:  # nothing to count
-        by_warning, by_category, tags = {}, {}, {kind: [] for kind, _ in TagKind.choices}
-    else:
-        by_warning = _array_counts("warnings", sql, params)
-        by_category = _array_counts("categories", sql, params)
-        tags = _tag_counts(sql, params)
+    ids = _sample_ids(filter_works(base, work_filter))
+    sampled = len(ids) >= FACET_SAMPLE
+    # Without a rating (language) chosen, "any rating" is the result itself.
+    any_rating = _sample_ids(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else ids
+    any_language = _sample_ids(filter_works(base, replace(work_filter, language=""))) if work_filter.language else ids
+    by_rating = dict(Work.objects.filter(pk__in=any_rating).values_list("rating").annotate(n=Count("pk")).order_by())
+    by_language = dict(
+        Work.objects.filter(pk__in=any_language).values_list("language").annotate(n=Count("pk")).order_by("-n")[:12]
+    )
+    complete = Work.objects.filter(pk__in=ids, is_complete=True).count()
+    by_warning = _array_counts("warnings", ids)
+    by_category = _array_counts("categories", ids)
+    tags = _tag_counts(ids)
     facets = Facets(
         ratings=[
             FacetValue(value, label, by_rating.get(value, 0), value == work_filter.rating)
@@ -329,46 +326,49 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
     return facets
 
 
-def _sampled(works):
-    """At most FACET_SAMPLE works of `works`, as a list of ids fetched once: the
-    facet queries then aggregate over that list instead of re-running the filter
-    (or search) each time. Under FACET_SAMPLE works the counts are exact."""
-    ids = list(works.order_by().values_list("pk", flat=True)[:FACET_SAMPLE])
-    return Work.objects.filter(pk__in=ids), len(ids) >= FACET_SAMPLE
+def _sample_ids(works) -> list[int]:
+    """At most FACET_SAMPLE ids of `works`, fetched once: the facet queries then
+    aggregate over that list (through primary-key and tagging indexes) instead of
+    re-running the filter or search each time. Under FACET_SAMPLE works the counts
+    are exact."""
+    return list(works.order_by().values_list("pk", flat=True)[:FACET_SAMPLE])
 
 
-def _array_counts(column: str, ids_sql: str, params) -> dict[str, int]:
+def _array_counts(column: str, ids: list[int]) -> dict[str, int]:
+    if not ids:
+        return {}
     # `column` is one of two constants above, never user input.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT v, count(*) FROM stories_work w, unnest(w.{column}) v "  # noqa: S608
-            f"WHERE w.id IN ({ids_sql}) GROUP BY v",
-            params,
+            f"SELECT v, count(*) FROM stories_work w, unnest(w.{column}) v WHERE w.id = ANY(%s) GROUP BY v",  # noqa: S608
+            [ids],
         )
         return dict(cursor.fetchall())
 
 
-def _tag_counts(ids_sql: str, params) -> dict[str, list[FacetValue]]:
-    """The most used tags of each kind in the result, synonyms counted under their
+def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
+    """The most used tags of each kind among `ids`, synonyms counted under their
     canonical tag and each work once."""
-    query = f"""
+    tags: dict[str, list[FacetValue]] = {kind: [] for kind, _ in TagKind.choices}
+    if not ids:
+        return tags
+    query = """
         SELECT kind, slug, name, n FROM (
             SELECT root.kind, root.slug, root.name, c.n,
                    row_number() OVER (PARTITION BY root.kind ORDER BY c.n DESC, root.name) AS place
             FROM (
                 SELECT coalesce(t.synonym_of_id, t.id) AS root_id, count(DISTINCT tw.content_object_id) AS n
                 FROM stories_taggedwork tw JOIN stories_tag t ON t.id = tw.tag_id
-                WHERE tw.content_object_id IN ({ids_sql})
+                WHERE tw.content_object_id = ANY(%s)
                 GROUP BY 1
             ) c JOIN stories_tag root ON root.id = c.root_id
         ) ranked
         WHERE place <= %s
         ORDER BY kind, n DESC, name
-    """  # noqa: S608 - ids_sql is SQL Django compiled, its values stay parameters
+    """
     with connection.cursor() as cursor:
-        cursor.execute(query, [*params, FACET_TAGS_PER_KIND])
+        cursor.execute(query, [ids, FACET_TAGS_PER_KIND])
         rows = cursor.fetchall()
-    tags: dict[str, list[FacetValue]] = {kind: [] for kind, _ in TagKind.choices}
     for kind, slug, name, n in rows:
         tags.setdefault(kind, []).append(FacetValue(slug, name, n))
     return tags

@@ -106,14 +106,15 @@ def snippets_for(work_ids: list[int], query: str) -> dict[int, Snippet]:
     if not work_ids or not query:
         return {}
     options = (
-        f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=" … "'
+        f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=" … "'
     )
     sql = f"""
         SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position,
-               ts_headline('{CONFIG}', quire_plain_text(ch.body_html), q, %s)
+               ts_headline('{CONFIG}', p.text, q, %s)
         FROM stories_chapter ch,
              websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q,
-             LATERAL to_tsvector('{CONFIG}', public.unaccent(quire_plain_text(ch.body_html))) v
+             LATERAL (SELECT quire_plain_text(ch.body_html) AS text) p,
+             LATERAL to_tsvector('{CONFIG}', public.unaccent(p.text)) v
         WHERE ch.work_id = ANY(%s) AND v @@ q
         ORDER BY ch.work_id, ts_rank(v, q) DESC, ch.position
     """  # noqa: S608 - CONFIG is a constant; every value is a parameter
