@@ -253,7 +253,7 @@ def test_index_pages_run_constant_queries(client, django_assert_max_num_queries,
         (reverse("stories:tag-list"), {}),
     ]:
         cache.clear()
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(16):
             response = client.get(url, params)
         assert response.status_code == 200
 
