@@ -23,6 +23,7 @@ from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers do
+CANDIDATES = 1000  # of each kind, see search_works()
 NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
 
@@ -73,7 +74,8 @@ class WordSimilarity(Func):
 
 def search_works(works, query: str, *, near: bool = False):
     """`works` that match `query`, annotated with `rank` (best first when ordered by
-    it). Ranking reads the small `search_head` vector (title A, tags and creators B,
+    it). `works` must already carry the reader's filters, so that the bounded
+    candidate sets below are drawn from what the reader asked for. Ranking reads the small `search_head` vector (title A, tags and creators B,
     summary C), so a work that matches only in its story text ranks after every work
     that matches in those, and ranking thousands of matches stays cheap.
 
@@ -89,7 +91,13 @@ def search_works(works, query: str, *, near: bool = False):
         matches = Q(pk__in=titled_alike) | Q(pk__in=tagged_alike)
         return works.filter(matches).annotate(rank=WordSimilarity(Value(query), F("title")))
     tsquery = WebSearchQuery(query)
-    return works.filter(Matches(F("search_vector"), tsquery)).annotate(
+    # Candidates first, each set through its own GIN index and bounded: up to
+    # CANDIDATES works that match in title, tags, creators or summary, and up to
+    # CANDIDATES that match anywhere. A query of very common words can match most
+    # of the archive; ranking all of it would read every work's vector.
+    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values("pk")[:CANDIDATES]
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values("pk")[:CANDIDATES]
+    return works.filter(Q(pk__in=in_head) | Q(pk__in=anywhere)).annotate(
         rank=Coalesce(Rank(F("search_head"), tsquery), Value(0.0))
     )
 

@@ -125,6 +125,7 @@ DROP FUNCTION IF EXISTS quire_plain_text(text);
 """
 
 INDEXES = r"""
+CREATE INDEX IF NOT EXISTS work_search_head ON stories_work USING gin (search_head);
 CREATE INDEX IF NOT EXISTS work_title_trgm ON stories_work USING gin (title gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS tag_name_trgm ON stories_tag USING gin (name gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS work_comments ON stories_work (comment_count DESC);
@@ -136,6 +137,7 @@ UPDATE stories_work SET search_vector = NULL WHERE search_vector IS NULL OR sear
 """
 
 DROP_INDEXES = r"""
+DROP INDEX IF EXISTS work_search_head;
 DROP INDEX IF EXISTS work_title_trgm;
 DROP INDEX IF EXISTS tag_name_trgm;
 DROP INDEX IF EXISTS work_comments;

@@ -40,18 +40,22 @@ def render_works_index(
     if not form.is_valid():
         return render(request, template, {**context, "page": None, "facets": None}, status=400)
     work_filter = form.to_filter()
+    reader_base = works
     near = capped = False
     key = facet_cache_key(request, facet_prefix)
     if query:
+        # The search runs over the filtered works (its candidate sets are bounded);
+        # facets need the search without the filters as their base.
         base = search_works(works, query)
-        count = _capped_count(filter_works(base, work_filter))
+        works = search_works(filter_works(works, work_filter), query)
+        count = _capped_count(works)
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
-            base, near = search_works(works, query, near=True), True
-            count = _capped_count(filter_works(base, work_filter))
+            base, near = search_works(reader_base, query, near=True), True
+            works = filter_works(base, work_filter)
+            count = _capped_count(works)
         capped = count > SEARCH_COUNT_CAP
         count = min(count, SEARCH_COUNT_CAP)
-        works = filter_works(base, work_filter)
     else:
         base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
