@@ -209,6 +209,11 @@ class WorkFilter:
     sort: str = ""
 
     @property
+    def narrows(self) -> bool:
+        """Whether any filter is set (sorting aside)."""
+        return replace(self, sort="") != WorkFilter()
+
+    @property
     def included_ids(self) -> set[int]:
         return {pk for term in self.includes for pk in term.ids}
 

@@ -46,8 +46,8 @@ def render_works_index(
     if query:
         # The search runs over the filtered works (its candidate sets are bounded);
         # facets need the search without the filters as their base.
-        base = search_works(works, query)
         works = search_works(filter_works(works, work_filter), query)
+        base = search_works(reader_base, query) if work_filter.narrows else works
         count = _capped_count(works)
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
