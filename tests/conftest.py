@@ -46,3 +46,14 @@ def moderator(db):
         import_module("stories.migrations.0002_moderators_group").create_group(apps, None)
     user.groups.add(group)
     return user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # List pages cache their counts and facet counts for a minute (stories.filters);
+    # every test starts from an empty cache so it sees the counts of its own data.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
