@@ -15,7 +15,7 @@ export SECRET_KEY ?= dev-only-secret-key-change-me
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run test test-smoke lint format bench migrations-check venv browser epubcheck static migrate
+.PHONY: run test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,5 +63,14 @@ format: venv
 migrations-check: venv
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-bench: venv
+# Debian's wrk for the load runs.
+wrk:
+	@test -x /usr/bin/wrk || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+# Fill the separate database quire_bench (default 100,000 works; BENCH_WORKS=N to change).
+bench-data: venv
+	$(BIN)/python bench/generate.py --works $(or $(BENCH_WORKS),100000)
+
+# Load run against gunicorn on 127.0.0.1 (run `make bench-data` once first).
+bench: venv wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -4,6 +4,7 @@ change made here is recorded in Django's admin log (LogEntry)."""
 from django.contrib import admin
 from django.db import models, transaction
 
+from stories.admin_wrangling import TagWranglingMixin
 from stories.models import (
     Chapter,
     Series,
@@ -133,7 +134,7 @@ class ChapterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TagWranglingMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "canonical", "synonym_of"]
     list_filter = ["kind", "canonical"]
     search_fields = ["name"]

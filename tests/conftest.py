@@ -53,7 +53,8 @@ def moderator(db):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits live in the cache: start every test with none used up."""
+    """Rate limits and the list pages' cached counts live in the cache: every test
+    starts from an empty one."""
     from django.core.cache import cache
 
     cache.clear()

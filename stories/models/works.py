@@ -89,6 +89,8 @@ class Work(models.Model):
     bookmark_count = models.PositiveIntegerField(default=0, editable=False)
 
     search_vector = SearchVectorField(null=True, editable=False)
+    # Title, tags, creators and summary only: small enough to rank thousands of matches fast.
+    search_head = SearchVectorField(null=True, editable=False)
 
     objects = WorkQuerySet.as_manager()
 

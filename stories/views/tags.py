@@ -2,7 +2,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stories.models import Tag, TagKind
-from stories.views.works import SORTS, paginate, reader_works, sorted_works
+from stories.views.listing import render_works_index
+from stories.views.works import reader_works
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
@@ -16,17 +17,10 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tag.synonym_of_id:
         # A synonym's works are the canonical tag's works: one page for both.
         return redirect(tag.synonym_of)
-    works, sort = sorted_works(request, reader_works(request).tagged(tag).for_listing())
-    page = paginate(request, works)
-    return render(
+    return render_works_index(
         request,
+        reader_works(request).tagged(tag),
         "stories/tag_detail.html",
-        {
-            "tag": tag,
-            "synonyms": tag.synonyms.order_by("name"),
-            "parents": tag.parents.order_by("name"),
-            "page": page,
-            "sort": sort,
-            "sorts": SORTS,
-        },
+        {"tag": tag, "synonyms": tag.synonyms.order_by("name"), "parents": tag.parents.order_by("name")},
+        facet_prefix=f"tag:{tag.pk}",
     )

@@ -55,13 +55,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
+    from stories.views.listing import render_works_index
     from stories.views.readers import default_filter_redirect
 
     if redirect_to := default_filter_redirect(request):
         return redirect_to
-    works, sort = sorted_works(request, reader_works(request).for_listing())
-    page = paginate(request, works)
-    return render(request, "stories/work_list.html", {"page": page, "sort": sort, "sorts": SORTS})
+    return render_works_index(request, reader_works(request), "stories/work_list.html", {}, facet_prefix="works")
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:

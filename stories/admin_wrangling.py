@@ -1,0 +1,113 @@
+"""Wrangling actions for the Tag admin. Actions that need a second tag (the
+canonical, the parent fandom, the merge target) show an intermediate form; every
+change is written to the admin log (LogEntry) against each tag it touched."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.template.response import TemplateResponse
+
+from stories.models import Tag, TagKind
+from stories.wrangling import (
+    WranglingError,
+    tags_make_synonyms,
+    tags_mark_canonical,
+    tags_merge,
+    tags_set_parent,
+)
+
+
+class TargetTagForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Tag")
+
+    def __init__(self, *args, queryset, label: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = queryset
+        self.fields["target"].label = label
+
+
+class TagWranglingMixin:
+    """Mixed into TagAdmin."""
+
+    actions = ["mark_canonical", "make_synonyms", "set_parent_fandom", "merge_tags"]
+
+    @admin.action(description="Mark the selected tags canonical", permissions=["change"])
+    def mark_canonical(self, request, queryset):
+        changed = tags_mark_canonical(tags=list(queryset))
+        for tag in changed:
+            self.log_change(request, tag, "Marked canonical.")
+        self.message_user(request, f"Marked {len(changed)} tag(s) canonical.")
+
+    @admin.action(description="Make the selected tags synonyms of…", permissions=["change"])
+    def make_synonyms(self, request, queryset):
+        return self._with_target(
+            request,
+            queryset,
+            action="make_synonyms",
+            title="Make synonyms",
+            label="Canonical tag",
+            targets=Tag.objects.filter(synonym_of__isnull=True, kind__in=_kinds(queryset)).order_by("kind", "name"),
+            apply=lambda tags, target: (tags_make_synonyms(tags=tags, canonical=target), None)[1],
+            log=lambda target: f"Made a synonym of “{target.name}” (#{target.pk}).",
+            done=lambda n, target: f"{n} tag(s) are now synonyms of “{target.name}”.",
+        )
+
+    @admin.action(description="Set the parent fandom of the selected tags…", permissions=["change"])
+    def set_parent_fandom(self, request, queryset):
+        return self._with_target(
+            request,
+            queryset,
+            action="set_parent_fandom",
+            title="Set parent fandom",
+            label="Parent fandom",
+            targets=Tag.objects.filter(kind=TagKind.FANDOM, synonym_of__isnull=True).order_by("name"),
+            apply=lambda tags, target: (tags_set_parent(tags=tags, parent=target), None)[1],
+            log=lambda target: f"Added parent fandom “{target.name}” (#{target.pk}).",
+            done=lambda n, target: f"{n} tag(s) now belong to “{target.name}”.",
+        )
+
+    @admin.action(description="Merge the selected tags into…", permissions=["change"])
+    def merge_tags(self, request, queryset):
+        return self._with_target(
+            request,
+            queryset,
+            action="merge_tags",
+            title="Merge tags",
+            label="Merge into",
+            targets=Tag.objects.filter(synonym_of__isnull=True, kind__in=_kinds(queryset)).order_by("kind", "name"),
+            apply=lambda tags, target: tags_merge(tags=tags, into=target),
+            log=lambda target: f"Merged into “{target.name}” (#{target.pk}): works moved, tag kept as a synonym.",
+            done=lambda n, target: f"Merged into “{target.name}”; {n} tagging(s) moved.",
+        )
+
+    def _with_target(self, request, queryset, *, action, title, label, targets, apply, log, done):
+        """First call: show the form. Second call (the form posted back with
+        "apply"): validate, run the service in one transaction, log each tag."""
+        tags = list(queryset.order_by("name"))
+        form = TargetTagForm(request.POST if "apply" in request.POST else None, queryset=targets, label=label)
+        if "apply" in request.POST and form.is_valid():
+            target = form.cleaned_data["target"]
+            try:
+                result = apply(tags, target)
+            except WranglingError as error:
+                self.message_user(request, str(error), level=messages.ERROR)
+                return None
+            for tag in tags:
+                self.log_change(request, tag, log(target))
+            self.log_change(request, target, f"{title}: {', '.join(tag.name for tag in tags)}.")
+            self.message_user(request, done(result if result is not None else len(tags), target))
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "tags": tags,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/stories/tag/wrangle.html", context)
+
+
+def _kinds(queryset) -> list[str]:
+    return list(queryset.values_list("kind", flat=True).distinct())

@@ -1,0 +1,99 @@
+"""Atom feeds: the latest works of the index, of a tag (synonyms included) and of
+an author. Built on Django's syndication framework; entries are the works a guest
+would see in the matching list."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from stories.models import Tag
+from stories.views.works import reader_works
+
+FEED_LENGTH = 20
+User = get_user_model()
+
+
+@dataclass
+class FeedSource:
+    title: str
+    link: str
+    works: list
+
+
+class _WorksFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self, source: FeedSource) -> str:
+        return source.title
+
+    def link(self, source: FeedSource) -> str:
+        return source.link
+
+    def subtitle(self, source: FeedSource) -> str:
+        return f"{source.title}, newest first."
+
+    def items(self, source: FeedSource) -> list:
+        return source.works
+
+    def item_title(self, work) -> str:
+        return work.title
+
+    def item_description(self, work) -> str:
+        # summary_html is sanitised when the work is saved (stories.rendering).
+        tags = ", ".join(item.tag.name for item in work.tagged_items.all())
+        rating = work.get_rating_display()
+        words = f"{work.word_count:,} words"
+        return f"<p>{rating} · {words} · {work.chapters_display} chapters</p><p>Tags: {tags}</p>{work.summary_html}"
+
+    def item_link(self, work) -> str:
+        return work.get_absolute_url()
+
+    def item_author_name(self, work) -> str:
+        return ", ".join(user.username for user in work.creator_users) or "Anonymous"
+
+    def item_pubdate(self, work):
+        return work.updated_at
+
+    def item_updateddate(self, work):
+        return work.updated_at
+
+    def item_categories(self, work) -> list[str]:
+        return [item.tag.name for item in work.tagged_items.all()]
+
+    @staticmethod
+    def latest(works) -> list:
+        return list(works.for_listing().order_by("-updated_at", "-id")[:FEED_LENGTH])
+
+
+class WorksFeed(_WorksFeed):
+    def get_object(self, request) -> FeedSource:
+        return FeedSource(
+            title="Quire: latest works",
+            link=reverse("stories:work-list"),
+            works=self.latest(reader_works(request)),
+        )
+
+
+class TagFeed(_WorksFeed):
+    def get_object(self, request, slug: str) -> FeedSource:
+        tag = get_object_or_404(Tag.objects.select_related("synonym_of"), slug=slug)
+        tag = tag.synonym_of or tag
+        return FeedSource(
+            title=f"Quire: works tagged {tag.name}",
+            link=tag.get_absolute_url(),
+            works=self.latest(reader_works(request).tagged(tag)),
+        )
+
+
+class UserFeed(_WorksFeed):
+    def get_object(self, request, username: str) -> FeedSource:
+        person = get_object_or_404(User, username=username, is_active=True)
+        return FeedSource(
+            title=f"Quire: works by {person.username}",
+            link=reverse("stories:user-detail", args=[person.username]),
+            works=self.latest(reader_works(request).by_creator(person)),
+        )

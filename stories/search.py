@@ -1,0 +1,141 @@
+"""Full-text search on PostgreSQL.
+
+The vector: `Work.search_vector`, kept current by database triggers (migration
+0003_discovery_search) from the title (weight A), tags with their canonical names
+and creators (B), summary (C) and story text (D), all through `unaccent`.
+
+The query: `websearch_to_tsquery` (quoted phrases, `-word`, `or`), ranked with
+`ts_rank`; a misspelt title or tag still finds its work through trigram word
+similarity (pg_trgm, GIN indexes). Snippets: `ts_headline` over the chapters of the
+twenty works on the page only, never over the whole result.
+"""
+
+import html
+from dataclasses import dataclass
+
+import nh3
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.safestring import SafeString, mark_safe
+
+from stories.models import Tag, TaggedWork, Work
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers do
+CANDIDATES = 1000  # of each kind, see search_works()
+NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
+MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
+
+
+def clean_query(raw: str) -> str:
+    """The query as searched: control characters dropped, white space collapsed, cut
+    to MAX_QUERY_LENGTH (on a word boundary when there is one)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in raw)
+    text = text.replace(MARK_START, " ").replace(MARK_END, " ")
+    text = " ".join(text.split())
+    if len(text) > MAX_QUERY_LENGTH:
+        cut = text[:MAX_QUERY_LENGTH]
+        text = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return text
+
+
+def is_plain(query: str) -> bool:
+    """Plain words, no search syntax: only then may a near spelling match. Someone
+    who writes "a phrase", -word or `or` means exactly that."""
+    words = query.casefold().split()
+    return '"' not in query and "or" not in words and not any(word.startswith("-") for word in words)
+
+
+class WebSearchQuery(Func):
+    """websearch_to_tsquery over the unaccented query text."""
+
+    template = f"websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
+
+    def __init__(self, text: str):
+        super().__init__(Value(text))
+
+
+class Matches(Func):
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+class Rank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+def search_works(works, query: str, *, near: bool = False):
+    """`works` that match `query`, annotated with `rank` (best first when ordered by
+    it). `works` must already carry the reader's filters, so that the bounded
+    candidate sets below are drawn from what the reader asked for. Ranking reads the small `search_head` vector (title A, tags and creators B,
+    summary C), so a work that matches only in its story text ranks after every work
+    that matches in those, and ranking thousands of matches stays cheap.
+
+    With `near`, works whose title or a tag is spelled nearly like the query match
+    instead (so "Harry Poter" still finds "Harry Potter"): the fallback when the
+    exact search finds nothing."""
+    if near:
+        # Two bounded id sets, each found through its own trigram index: a fallback
+        # must stay cheap even when a near spelling is a very popular tag.
+        alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]
+        tagged_alike = TaggedWork.objects.filter(tag__in=alike_tags).values("content_object_id")[:NEAR_WORKS]
+        titled_alike = Work.objects.filter(title__trigram_word_similar=query).values("pk")[:NEAR_WORKS]
+        matches = Q(pk__in=titled_alike) | Q(pk__in=tagged_alike)
+        return works.filter(matches).annotate(rank=WordSimilarity(Value(query), F("title")))
+    tsquery = WebSearchQuery(query)
+    # Candidates first, each set through its own GIN index and bounded: up to
+    # CANDIDATES works that match in title, tags, creators or summary, and up to
+    # CANDIDATES that match anywhere. A query of very common words can match most
+    # of the archive; ranking all of it would read every work's vector.
+    # The ids are fetched here, once (two queries): counting, ranking, paging and
+    # facets then work on at most 2 * CANDIDATES known rows.
+    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", flat=True)
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", flat=True)
+    ids = sorted({*in_head[:CANDIDATES], *anywhere[:CANDIDATES]})
+    return works.filter(pk__in=ids).annotate(rank=Coalesce(Rank(F("search_head"), tsquery), Value(0.0)))
+
+
+@dataclass
+class Snippet:
+    position: int
+    html: SafeString
+
+
+def snippets_for(work_ids: list[int], query: str) -> dict[int, Snippet]:
+    """For each work, the passage of its best-matching chapter with the matched words
+    in <mark>: one query for the whole page."""
+    if not work_ids or not query:
+        return {}
+    options = (
+        f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=" … "'
+    )
+    sql = f"""
+        SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position,
+               ts_headline('{CONFIG}', p.text, q, %s)
+        FROM stories_chapter ch,
+             websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q,
+             LATERAL (SELECT quire_plain_text(ch.body_html) AS text) p,
+             LATERAL to_tsvector('{CONFIG}', public.unaccent(p.text)) v
+        WHERE ch.work_id = ANY(%s) AND v @@ q
+        ORDER BY ch.work_id, ts_rank(v, q) DESC, ch.position
+    """  # noqa: S608 - CONFIG is a constant; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [options, query, list(work_ids)])
+        rows = cursor.fetchall()
+    return {work_id: Snippet(position, highlight(text)) for work_id, position, text in rows}
+
+
+def highlight(text: str) -> SafeString:
+    """Plain text with marker characters -> escaped HTML with <mark> elements."""
+    escaped = html.escape(html.unescape(" ".join(text.split())), quote=False)
+    marked = escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    # nh3 balances any stray marker and guarantees nothing but <mark> survives.
+    return mark_safe(nh3.clean(marked, tags={"mark"}, attributes={}))  # noqa: S308

@@ -1,0 +1,104 @@
+"""The filtered works index shared by /works/, tag pages and search: the filter
+form, the sidebar with facet counts, sorting and pagination, in a fixed number of
+queries whatever the page holds.
+
+Counting is what costs at scale. The total of an index or tag page is cached with
+its facet counts for a minute (the same key: filters, not page or sort). A search
+counts at most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a
+result bigger than filters.FACET_SAMPLE come from a sample of that many works.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from stories.filters import (
+    FACET_CACHE_SECONDS,
+    SORTS,
+    WorkFilterForm,
+    facet_cache_key,
+    facet_counts,
+    filter_works,
+    sort_works,
+)
+from stories.search import is_plain, search_works, snippets_for
+
+SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
+SEARCH_COUNT_CAP = 1000
+
+
+def render_works_index(
+    request: HttpRequest, works, template: str, context: dict, *, facet_prefix: str, query: str | None = None
+) -> HttpResponse:
+    """`works` (already limited to what this reader may see) filtered by the query
+    string; a bad filter re-renders the page with its errors and status 400."""
+    sorts = SEARCH_SORTS if query else SORTS
+    form = WorkFilterForm(request.GET, sorts=sorts)
+    context = {**context, "form": form, "sorts": sorts, "query": query or ""}
+    if not form.is_valid():
+        return render(request, template, {**context, "page": None, "facets": None}, status=400)
+    work_filter = form.to_filter()
+    reader_base = works
+    near = capped = False
+    key = facet_cache_key(request, facet_prefix)
+    if query:
+        # The search runs over the filtered works (its candidate sets are bounded);
+        # facets need the search without the filters as their base.
+        works = search_works(filter_works(works, work_filter), query)
+        base = search_works(reader_base, query) if work_filter.narrows else works
+        count = _capped_count(works)
+        if count == 0 and is_plain(query):
+            # Nothing matches as typed: look for titles and tags spelled nearly so.
+            base, near = search_works(reader_base, query, near=True), True
+            works = filter_works(base, work_filter)
+            count = _capped_count(works)
+        capped = count > SEARCH_COUNT_CAP
+        count = min(count, SEARCH_COUNT_CAP)
+    else:
+        base, works = works, filter_works(works, work_filter)
+    sort = work_filter.sort or ("relevance" if query else "updated")
+    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    if not query:
+        count_key = "count:" + key
+        count = cache.get(count_key)
+        if count is None:
+            count = works.count()
+            cache.set(count_key, count, FACET_CACHE_SECONDS)
+    page = _page(request, ordered, count)
+    facets = facet_counts(base, work_filter, cache_key=key)
+    # Chosen tags show in their own list; the facets offer the others.
+    included = {term.tag.slug for term in work_filter.includes}
+    tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
+    snippets = snippets_for([work.pk for work in page], query) if query else {}
+    for work in page:
+        work.snippet = snippets.get(work.pk)
+    context.update(
+        page=page,
+        facets=facets,
+        tag_facets=tag_facets,
+        work_filter=work_filter,
+        sort=sort,
+        near=near,
+        capped=capped,
+    )
+    return render(request, template, context)
+
+
+def _capped_count(works) -> int:
+    """The number of works, counting no further than SEARCH_COUNT_CAP + 1."""
+    return works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+
+
+def _page(request: HttpRequest, queryset, count: int):
+    """Like views.works.paginate, with the total already known."""
+    paginator = Paginator(queryset, settings.QUIRE_WORKS_PER_PAGE)
+    paginator.count = count  # a cached_property: set, it is never recomputed
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1 or number > paginator.num_pages:
+        raise Http404("No such page.")
+    return paginator.page(number)

@@ -1,0 +1,191 @@
+"""Full-text search: the vector follows every change, ranking, phrases, snippets,
+misspellings, filters, hostile queries, query counts."""
+
+import html5lib
+import pytest
+from bs4 import BeautifulSoup
+from django.core.cache import cache
+from django.db import connection
+from django.urls import reverse
+
+from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
+from stories.search import clean_query, highlight
+from stories.services import work_set_tags
+from tests.factories import ChapterFactory, TagFactory, UserFactory, WorkFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_facets():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def search(client, q, **params):
+    return client.get(reverse("stories:search"), {"q": q, **params})
+
+
+def found(response) -> list[str]:
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [a.get_text() for a in soup.select(".blurb-title a")]
+
+
+def lexemes(work) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM stories_work WHERE id = %s", [work.pk])
+        return cursor.fetchone()[0] or ""
+
+
+def test_phrase_only_in_chapter_three_is_found_and_highlighted(client, db):
+    work = WorkFactory(title="The Long Road", chapters=0)
+    for position, body in enumerate(
+        ["Rain fell on the village.", "They walked for days.", "At dawn the silver lantern flickered twice."], start=1
+    ):
+        ChapterFactory(work=work, position=position, body=body)
+    WorkFactory(title="Decoy", chapters=0)
+    ChapterFactory(work=Work.objects.get(title="Decoy"), position=1, body="A lantern, silver and cold.")
+    response = search(client, '"silver lantern"')
+    assert response.status_code == 200
+    assert found(response) == ["The Long Road"]
+    snippet = BeautifulSoup(response.content, "html.parser").select_one(".snippet")
+    assert [m.get_text() for m in snippet.select("mark")] == ["silver", "lantern"]
+    assert snippet.select_one("a")["href"] == reverse("stories:chapter-detail", args=[work.pk, 3])
+    assert "flickered" in snippet.get_text()
+
+
+def test_vector_follows_chapter_tag_and_creator_changes(db):
+    work = WorkFactory(title="Plain", creators=[UserFactory(username="quillwright")])
+    assert "'quillwright':" in lexemes(work)
+    chapter = work.chapters.get()
+    chapter.body = "A marmalade sky."
+    chapter.save()
+    assert "'marmalad'" in lexemes(work)
+    work_set_tags(work=work, tags_by_kind={"freeforms": ["Zeppelins"]})  # bulk_create: no signals
+    assert "'zeppelin'" in lexemes(work)
+    tag = Tag.objects.get(name="Zeppelins")
+    tag.name = "Airships"
+    tag.save()
+    assert "'airship'" in lexemes(work) and "zeppelin" not in lexemes(work)
+    canonical = TagFactory(name="Dirigibles", kind=TagKind.FREEFORM, canonical=True)
+    tag.synonym_of = canonical
+    tag.save()
+    assert "'dirig'" in lexemes(work)
+    TaggedWork.objects.filter(content_object=work).delete()
+    Chapter.objects.filter(work=work).delete()
+    assert "airship" not in lexemes(work) and "marmalad" not in lexemes(work)
+    work.title = "Renamed"
+    work.save()
+    assert "'renam':1A" in lexemes(work)
+
+
+def test_title_outranks_tags_outranks_summary_outranks_text(client, db):
+    tag = TagFactory(name="Falcon", kind=TagKind.FREEFORM)
+    WorkFactory(title="In text", chapters=0)
+    ChapterFactory(work=Work.objects.get(title="In text"), position=1, body="A falcon flew.")
+    WorkFactory(title="In summary", summary="About a falcon.")
+    WorkFactory(title="In tags", tags=[tag])
+    WorkFactory(title="Falcon")
+    assert found(search(client, "falcon")) == ["Falcon", "In tags", "In summary", "In text"]
+
+
+def test_websearch_syntax(client, db):
+    WorkFactory(title="Red apple")
+    WorkFactory(title="Green apple")
+    WorkFactory(title="Red pear")
+    assert set(found(search(client, "apple -green"))) == {"Red apple"}
+    assert set(found(search(client, "apple or pear"))) == {"Red apple", "Green apple", "Red pear"}
+    assert set(found(search(client, "red apple"))) == {"Red apple"}
+
+
+def test_accents_do_not_matter(client, db):
+    WorkFactory(title="Pokémon Journeys")
+    assert found(search(client, "pokemon")) == ["Pokémon Journeys"]
+
+
+def test_misspelt_title_and_tag_still_find_their_work(client, db):
+    WorkFactory(title="Harry Potter and the Quiet Year")
+    tag = TagFactory(name="Kakashi Hatake", kind=TagKind.CHARACTER)
+    WorkFactory(title="Unrelated name", tags=[tag])
+    WorkFactory(title="Something else")
+    assert "Harry Potter and the Quiet Year" in found(search(client, "Hary Poter"))
+    assert found(search(client, "Kakashi Hatkae")) == ["Unrelated name"]
+
+
+def test_search_combines_with_filters(client, db):
+    fandom = TagFactory(name="Fandom", kind=TagKind.FANDOM)
+    WorkFactory(title="Storm at sea", tags=[fandom], rating="teen")
+    WorkFactory(title="Storm in town", rating="teen")
+    WorkFactory(title="Storm on land", tags=[fandom], rating="general")
+    assert set(found(search(client, "storm", tag=fandom.slug))) == {"Storm at sea", "Storm on land"}
+    assert found(search(client, "storm", tag=fandom.slug, rating="teen")) == ["Storm at sea"]
+    response = search(client, "storm", sort="title")
+    assert found(response) == ["Storm at sea", "Storm in town", "Storm on land"]
+
+
+def test_search_only_shows_what_the_reader_may_see(client, db):
+    WorkFactory(title="Visible comet")
+    WorkFactory(title="Hidden comet", is_hidden=True)
+    WorkFactory(title="Draft comet", status="draft")
+    WorkFactory(title="Members comet", restricted=True)
+    assert found(search(client, "comet")) == ["Visible comet"]
+
+
+HOSTILE = [
+    "x" * 5000,
+    "'; DROP TABLE stories_work; --",
+    "a & | ! ( ) : * <-> \\ '\"",
+    '"unclosed',
+    "-",
+    "or or or",
+    "\x00\x01\x02",
+    "<script>alert(1)</script>",
+    "%",
+    "🙂" * 300,
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_queries_never_500(client, db, q):
+    WorkFactory(title="Anything", chapters=1)
+    response = search(client, q)
+    assert response.status_code == 200
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+@pytest.mark.parametrize("page", ["-1", "999999", "x"])
+def test_search_pages_out_of_range_are_404(client, db, page):
+    WorkFactory(title="Only one")
+    assert search(client, "only", page=page).status_code == 404
+
+
+def test_empty_search_shows_the_form(client, db):
+    response = client.get(reverse("stories:search"))
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+    html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+def test_snippet_escapes_story_markup():
+    assert str(highlight("a \ue000<b>bold</b>\ue001 & more")) == "a <mark>&lt;b&gt;bold&lt;/b&gt;</mark> &amp; more"
+    assert "<mark>" in str(highlight("unbalanced \ue000start"))
+
+
+def test_clean_query_cuts_long_input():
+    assert len(clean_query("word " * 2000)) <= 256
+    assert clean_query("  two\n\twords\x00 ") == "two words"
+
+
+@pytest.mark.parametrize("rows", [1, 40])
+def test_search_runs_constant_queries(client, django_assert_max_num_queries, db, rows):
+    tag = TagFactory(name="Lighthouse", kind=TagKind.FREEFORM)
+    for i in range(rows):
+        work = WorkFactory(title=f"Keeper {i}", tags=[tag], chapters=0)
+        ChapterFactory(work=work, position=1, body="The lighthouse keeper climbed the stairs.")
+        ChapterFactory(work=work, position=2, body="The lighthouse lamp burned.")
+    with django_assert_max_num_queries(20):
+        response = search(client, "lighthouse keeper", tag=tag.slug)
+    assert response.status_code == 200
+    assert len(found(response)) == min(rows, 20)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert len(soup.select(".snippet mark")) >= min(rows, 20)
+    html5lib.HTMLParser(strict=True).parse(response.content)
