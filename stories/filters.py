@@ -379,9 +379,14 @@ def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
     return tags
 
 
-def facet_cache_key(request, prefix: str) -> str:
-    """Facets depend on who looks (restricted works, muting) and on the filter."""
-    who = request.user.pk if request.user.is_authenticated else "anon"
+def facet_cache_key(request, prefix: str) -> str | None:
+    """Facets depend on who looks (restricted works, muting) and on the filter.
+
+    Only guests' counts are cached: a signed-in reader who mutes or hides a work
+    must see the change on the next page, not a minute later."""
+    if request.user.is_authenticated:
+        return None
+    who = "anon"
     state = sorted((k, v) for k, values in request.GET.lists() for v in values if k not in ("page", "sort"))
     # Hashed: the raw state may hold any character and be long.
     return hashlib.sha256(f"{prefix}|{who}|{state}|{settings.QUIRE_WORKS_PER_PAGE}".encode()).hexdigest()

@@ -1,4 +1,5 @@
-from django.http import HttpRequest, HttpResponseBadRequest
+from django.http import HttpRequest
+from django.shortcuts import render
 
 
 class RejectNulMiddleware:
@@ -13,7 +14,8 @@ class RejectNulMiddleware:
 
     def __call__(self, request: HttpRequest):
         if "\x00" in request.path or _has_nul(request.GET):
-            return HttpResponseBadRequest("Bad request: the address contains a NUL character.")
+            reason = "The address contains a NUL character, which no page here accepts."
+            return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
 
 

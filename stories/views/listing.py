@@ -61,11 +61,11 @@ def render_works_index(
     sort = work_filter.sort or ("relevance" if query else "updated")
     ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
     if not query:
-        count_key = "count:" + key
-        count = cache.get(count_key)
+        count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()
-            cache.set(count_key, count, FACET_CACHE_SECONDS)
+            if key:
+                cache.set("count:" + key, count, FACET_CACHE_SECONDS)
     page = _page(request, ordered, count)
     facets = facet_counts(base, work_filter, cache_key=key)
     # Chosen tags show in their own list; the facets offer the others.
