@@ -57,13 +57,14 @@ def is_scene_break(line: str) -> bool:
     return len(compact) >= 3 and set(compact) <= ORNAMENT_CHARS | ORNAMENT_LETTERS and len(set(compact)) > 1
 
 
-def render_markdown(text: str) -> str:
+def render_markdown(text: str, *, keep_line_breaks: bool = False) -> str:
     # Scene-break ornaments are normalised to a Markdown rule first, so "xXxXx" becomes <hr>.
     lines = [
         "\n* * *\n" if is_scene_break(line) and line.strip() not in {"*", "-", "+"} else line
         for line in text.splitlines()
     ]
-    converted = markdown.markdown("\n".join(lines), extensions=["extra", "sane_lists", "smarty"], output_format="html")
+    extensions = ["extra", "sane_lists", "smarty"] + (["nl2br"] if keep_line_breaks else [])
+    converted = markdown.markdown("\n".join(lines), extensions=extensions, output_format="html")
     return sanitise(converted)
 
 
@@ -112,8 +113,10 @@ def render(text: str, text_format: str) -> str:
 
 
 def render_inline_markdown(text: str) -> str:
-    """For summaries, notes and comments: Markdown, sanitised; empty stays empty."""
-    return render_markdown(text) if text.strip() else ""
+    """For summaries, notes and comments: Markdown, sanitised; empty stays empty.
+    A single line break stays a line break here: notes are written line by line
+    (an author's note and its sign-off), not as reflowed prose."""
+    return render_markdown(text, keep_line_breaks=True) if text.strip() else ""
 
 
 def count_words(rendered_html: str) -> int:

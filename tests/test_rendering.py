@@ -58,3 +58,10 @@ def test_word_count_ignores_markup():
 )
 def test_relationship_names_are_normalised_by_sorting_the_names(raw, normal):
     assert normalise_relationship(raw) == normal
+
+
+def test_notes_keep_their_line_breaks_but_story_markdown_reflows():
+    from stories.rendering import render_inline_markdown
+
+    assert render_inline_markdown("First line\nSecond line") == "<p>First line<br>\nSecond line</p>"
+    assert "<br>" not in render_markdown("First line\nSecond line")
