@@ -110,16 +110,8 @@ def work_create(
         ).save()
     if tags_by_kind:
         work_set_tags(work=work, tags_by_kind=tags_by_kind)
-    for link in links:
-        WorkLink.objects.create(
-            source=work,
-            kind=link.kind,
-            target_title=link.title[:255],
-            target_author=link.author[:150],
-            target_url=link.url,
-        )
-    if status == Work.Status.POSTED:
-        work_links_resolve(work=work)
+    # Also resolves links waiting for this work, and this work's own, once posted.
+    work_set_links(work=work, links=links)
     work.refresh_from_db()
     return work
 

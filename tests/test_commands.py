@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from stories.models import Chapter, Rating, Tag, Work, WorkLink
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def test_import_works_imports_the_seed_and_prints_its_url(seeds, capsys):

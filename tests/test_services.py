@@ -7,7 +7,7 @@ from stories.models import Chapter, Tag, Work, WorkLink
 from stories.services import tags_get_or_create, work_create, work_links_resolve, work_recount
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def _post(title, creators, links=(), status="posted"):

@@ -9,7 +9,7 @@ from stories.services import work_create_from_draft
 from tests import factories
 from tests.helpers import assert_valid_html
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 @pytest.fixture
