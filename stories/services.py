@@ -96,7 +96,7 @@ def work_create(
     work = Work(title=title, status=status, **fields)
     work.save()
     WorkCreator.objects.bulk_create([WorkCreator(work=work, user=user, position=i) for i, user in enumerate(creators)])
-    for position, chapter in enumerate(chapters, start=1):
+    rows = [
         Chapter(
             work=work,
             position=position,
@@ -107,7 +107,15 @@ def work_create(
             body=chapter.body,
             body_format=chapter.body_format,
             published_on=work.published_on,
-        ).save()
+        )
+        for position, chapter in enumerate(chapters, start=1)
+    ]
+    for row in rows:
+        row.render()
+    # One INSERT: the search vector is recomputed once for all chapters (migration
+    # 0004), and a new work sends no "new chapter" notices, so no per-row signals.
+    Chapter.objects.bulk_create(rows)
+    work_recount(work_id=work.pk)
     if tags_by_kind:
         work_set_tags(work=work, tags_by_kind=tags_by_kind)
     # Also resolves links waiting for this work, and this work's own, once posted.

@@ -105,3 +105,21 @@ def test_same_name_in_two_kinds_is_two_tags_with_two_pages():
     fandom = tags_get_or_create(kind="fandom", names=["Naruto"])[0]
     character = tags_get_or_create(kind="character", names=["Naruto"])[0]
     assert fandom != character and fandom.slug != character.slug
+
+
+def test_work_create_inserts_chapters_at_once_and_indexes_every_chapter(author):
+    from django.contrib.postgres.search import SearchQuery
+
+    work = work_create(
+        creators=[author],
+        title="Three parts",
+        chapters=[
+            ChapterDraft(body="Opening words."),
+            ChapterDraft(body="Middle."),
+            ChapterDraft(body="A marmalade finale."),
+        ],
+        rating="general",
+    )
+    assert (work.chapter_count, work.word_count) == (3, 6)
+    assert list(work.chapters.values_list("position", flat=True)) == [1, 2, 3]
+    assert Work.objects.filter(pk=work.pk, search_vector=SearchQuery("marmalade", config="english")).exists()

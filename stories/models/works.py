@@ -223,12 +223,16 @@ class Chapter(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
-    def save(self, *args, **kwargs):
+    def render(self) -> None:
+        """Fill the sanitised HTML and the word count from the sources."""
         self.body_html = render(self.body, self.body_format)
         self.word_count = count_words(self.body_html)
         self.summary_html = render_inline_markdown(self.summary)
         self.notes_html = render_inline_markdown(self.notes)
         self.end_notes_html = render_inline_markdown(self.end_notes)
+
+    def save(self, *args, **kwargs):
+        self.render()
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
