@@ -152,6 +152,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# JIT compiling costs more than it saves on the short queries of a web request.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Read replicas (comma-separated URLs): safe requests read from them, see stories/routers.py.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica_{_index}"] = {

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from stories.blurbs import attach_blurbs
 from stories.filters import (
     FACET_CACHE_SECONDS,
     SORTS,
@@ -27,6 +28,8 @@ from stories.search import is_plain, search_works, snippets_for
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
+# Columns no blurb shows; the search vectors hold a work's whole text.
+NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
 
 
 def render_works_index(
@@ -59,7 +62,8 @@ def render_works_index(
     else:
         base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
-    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
+    ordered = ordered.for_listing().defer(*NOT_LISTED)
     if not query:
         count = cache.get("count:" + key) if key else None
         if count is None:
@@ -74,6 +78,7 @@ def render_works_index(
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
+    attach_blurbs(page)
     context.update(
         page=page,
         facets=facets,
