@@ -27,6 +27,15 @@ def _work_url_parts(prefix: str, urlconf) -> tuple[str, str]:
     return head, tail
 
 
+@lru_cache(maxsize=20_000)
+def _user_url(prefix: str, urlconf, username: str) -> str:
+    return reverse("stories:user-detail", args=[username], urlconf=urlconf)
+
+
+def user_url(username: str) -> str:
+    return _user_url(get_script_prefix(), get_urlconf(), username)
+
+
 def tag_url(slug: str) -> str:
     return _tag_url(get_script_prefix(), get_urlconf(), slug)
 
@@ -40,4 +49,5 @@ def work_url(pk: int) -> str:
 def _forget(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
         _tag_url.cache_clear()
+        _user_url.cache_clear()
         _work_url_parts.cache_clear()
