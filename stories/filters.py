@@ -296,13 +296,25 @@ def facet_counts(
         cached = cache.get(key)
         if cached is not None:
             return cached
+    any_rating = None
     if result_ids is not None:
         ids = list(result_ids[:FACET_SAMPLE])
+    elif work_filter.rating:
+        # The result without the rating, with each work's rating: when it is all
+        # there (under FACET_SAMPLE works), the result itself is a part of it and
+        # needs no query of its own.
+        rows = _sample_rows(filter_works(base, replace(work_filter, rating="")))
+        any_rating = [pk for pk, _ in rows]
+        if len(rows) < FACET_SAMPLE:
+            ids = [pk for pk, rating in rows if rating == work_filter.rating]
+        else:
+            ids = _sample_ids(filter_works(base, work_filter))
     else:
         ids = _sample_ids(filter_works(base, work_filter))
     sampled = len(ids) >= FACET_SAMPLE
     # Without a rating (language) chosen, "any rating" is the result itself.
-    any_rating = _sample_ids(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else ids
+    if any_rating is None:
+        any_rating = _sample_ids(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else ids
     any_language = _sample_ids(filter_works(base, replace(work_filter, language=""))) if work_filter.language else ids
     by_rating, by_language, complete, by_warning, by_category = _column_counts(ids, any_rating, any_language)
     tags = _tag_counts(ids)
@@ -338,6 +350,11 @@ def _sample_ids(works) -> list[int]:
     re-running the filter or search each time. Under FACET_SAMPLE works the counts
     are exact."""
     return list(works.order_by().values_list("pk", flat=True)[:FACET_SAMPLE])
+
+
+def _sample_rows(works) -> list[tuple[int, str]]:
+    """Like _sample_ids, with each work's rating."""
+    return list(works.order_by().values_list("pk", "rating")[:FACET_SAMPLE])
 
 
 def _column_counts(ids: list[int], any_rating: list[int], any_language: list[int]):
