@@ -152,6 +152,8 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# JIT compiling costs more than it saves on the short queries of a web request.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # Read replicas (comma-separated URLs): safe requests read from them, see stories/routers.py.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica_{_index}"] = {
@@ -169,7 +171,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # Per-process memory: fine for one machine; set REDIS_URL when there are several.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the rendered blurbs of a busy archive (the default 300 entries would
+    # be culled by a single search page's facets and blurbs).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("QUIRE_LOCMEM_ENTRIES", 20_000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -16,10 +16,10 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
-from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning, Work
+from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
 from stories.tagging import clean_tag_name
 
 SORTS = {
@@ -277,7 +277,9 @@ class Facets:
     sampled: bool = False  # counted over FACET_SAMPLE works of a bigger result
 
 
-def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None) -> Facets:
+def facet_counts(
+    base, work_filter: WorkFilter, *, cache_key: str | None = None, result_ids: list[int] | None = None
+) -> Facets:
     """How many works each filter value would give: for values that add to the
     filter (tags, warnings, categories, complete), counted over the current result;
     for the single-choice rating and language, over the result without that choice,
@@ -285,25 +287,36 @@ def facet_counts(base, work_filter: WorkFilter, *, cache_key: str | None = None)
 
     `base` is the unfiltered list. Ten queries whatever the size of the result. Past
     FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE works (the
-    sidebar says so); they are cached for a minute under `cache_key`.
+    sidebar says so); they are cached for a minute under `cache_key`. `result_ids`,
+    when the caller already holds them, are the ids of `base` filtered (a search
+    without filters): no query is needed to draw the sample.
     """
     if cache_key:
         key = "facets:" + cache_key
         cached = cache.get(key)
         if cached is not None:
             return cached
-    ids = _sample_ids(filter_works(base, work_filter))
+    any_rating = None
+    if result_ids is not None:
+        ids = list(result_ids[:FACET_SAMPLE])
+    elif work_filter.rating:
+        # The result without the rating, with each work's rating: when it is all
+        # there (under FACET_SAMPLE works), the result itself is a part of it and
+        # needs no query of its own.
+        rows = _sample_rows(filter_works(base, replace(work_filter, rating="")))
+        any_rating = [pk for pk, _ in rows]
+        if len(rows) < FACET_SAMPLE:
+            ids = [pk for pk, rating in rows if rating == work_filter.rating]
+        else:
+            ids = _sample_ids(filter_works(base, work_filter))
+    else:
+        ids = _sample_ids(filter_works(base, work_filter))
     sampled = len(ids) >= FACET_SAMPLE
     # Without a rating (language) chosen, "any rating" is the result itself.
-    any_rating = _sample_ids(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else ids
+    if any_rating is None:
+        any_rating = _sample_ids(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else ids
     any_language = _sample_ids(filter_works(base, replace(work_filter, language=""))) if work_filter.language else ids
-    by_rating = dict(Work.objects.filter(pk__in=any_rating).values_list("rating").annotate(n=Count("pk")).order_by())
-    by_language = dict(
-        Work.objects.filter(pk__in=any_language).values_list("language").annotate(n=Count("pk")).order_by("-n")[:12]
-    )
-    complete = Work.objects.filter(pk__in=ids, is_complete=True).count()
-    by_warning = _array_counts("warnings", ids)
-    by_category = _array_counts("categories", ids)
+    by_rating, by_language, complete, by_warning, by_category = _column_counts(ids, any_rating, any_language)
     tags = _tag_counts(ids)
     facets = Facets(
         ratings=[
@@ -339,16 +352,39 @@ def _sample_ids(works) -> list[int]:
     return list(works.order_by().values_list("pk", flat=True)[:FACET_SAMPLE])
 
 
-def _array_counts(column: str, ids: list[int]) -> dict[str, int]:
-    if not ids:
-        return {}
-    # `column` is one of two constants above, never user input.
+def _sample_rows(works) -> list[tuple[int, str]]:
+    """Like _sample_ids, with each work's rating."""
+    return list(works.order_by().values_list("pk", "rating")[:FACET_SAMPLE])
+
+
+def _column_counts(ids: list[int], any_rating: list[int], any_language: list[int]):
+    """Ratings (over `any_rating`), the twelve commonest languages (over
+    `any_language`), complete works, warnings and categories (over `ids`): one query."""
+    if not ids and not any_rating and not any_language:
+        return {}, {}, 0, {}, {}
+    query = """
+        SELECT
+            (SELECT coalesce(json_agg(json_build_array(rating, n)), '[]') FROM (
+                SELECT rating, count(*) AS n FROM stories_work WHERE id = ANY(%(rating)s::bigint[]) GROUP BY rating
+            ) r),
+            (SELECT coalesce(json_agg(json_build_array(language, n) ORDER BY n DESC, language), '[]') FROM (
+                SELECT language, count(*) AS n FROM stories_work WHERE id = ANY(%(language)s::bigint[])
+                GROUP BY language ORDER BY n DESC, language LIMIT 12
+            ) l),
+            (SELECT count(*) FROM stories_work WHERE id = ANY(%(ids)s::bigint[]) AND is_complete),
+            (SELECT coalesce(json_agg(json_build_array(v, n)), '[]') FROM (
+                SELECT v, count(*) AS n FROM stories_work w, unnest(w.warnings) v
+                WHERE w.id = ANY(%(ids)s::bigint[]) GROUP BY v
+            ) wa),
+            (SELECT coalesce(json_agg(json_build_array(v, n)), '[]') FROM (
+                SELECT v, count(*) AS n FROM stories_work w, unnest(w.categories) v
+                WHERE w.id = ANY(%(ids)s::bigint[]) GROUP BY v
+            ) ca)
+    """
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v, count(*) FROM stories_work w, unnest(w.{column}) v WHERE w.id = ANY(%s) GROUP BY v",  # noqa: S608
-            [ids],
-        )
-        return dict(cursor.fetchall())
+        cursor.execute(query, {"ids": list(ids), "rating": list(any_rating), "language": list(any_language)})
+        ratings, languages, complete, warnings, categories = cursor.fetchone()
+    return dict(ratings), dict(languages), complete, dict(warnings), dict(categories)
 
 
 def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nh3
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models import BigAutoField, BooleanField, F, FloatField, Func, Lookup, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
@@ -72,7 +72,32 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def search_works(works, query: str, *, near: bool = False):
+@BigAutoField.register_lookup
+class AnyOf(Lookup):
+    """`pk__any_of=[...]`: `id = ANY(%s)` with the whole list as one parameter, so a
+    list of two thousand ids costs one parameter to compile, not two thousand."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
+
+
+def search_ids(works, query: str) -> list[int]:
+    """The ids of the bounded candidate sets of `works` matching `query` (see
+    search_works): two queries, each through its own GIN index."""
+    tsquery = WebSearchQuery(query)
+    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", flat=True)
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", flat=True)
+    return sorted({*in_head[:CANDIDATES], *anywhere[:CANDIDATES]})
+
+
+def search_works(works, query: str, *, near: bool = False, ids: list[int] | None = None):
     """`works` that match `query`, annotated with `rank` (best first when ordered by
     it). `works` must already carry the reader's filters, so that the bounded
     candidate sets below are drawn from what the reader asked for. Ranking reads the small `search_head` vector (title A, tags and creators B,
@@ -97,10 +122,10 @@ def search_works(works, query: str, *, near: bool = False):
     # of the archive; ranking all of it would read every work's vector.
     # The ids are fetched here, once (two queries): counting, ranking, paging and
     # facets then work on at most 2 * CANDIDATES known rows.
-    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", flat=True)
-    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", flat=True)
-    ids = sorted({*in_head[:CANDIDATES], *anywhere[:CANDIDATES]})
-    return works.filter(pk__in=ids).annotate(rank=Coalesce(Rank(F("search_head"), tsquery), Value(0.0)))
+    # `ids`, when given, are search_ids(works, query), already fetched by the caller.
+    if ids is None:
+        ids = search_ids(works, query)
+    return works.filter(pk__any_of=ids).annotate(rank=Coalesce(Rank(F("search_head"), tsquery), Value(0.0)))
 
 
 @dataclass
@@ -117,15 +142,19 @@ def snippets_for(work_ids: list[int], query: str) -> dict[int, Snippet]:
     options = (
         f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=" … "'
     )
+    # The best chapter of each work first; ts_headline (the costly part) then runs
+    # once per work, not once per matching chapter.
     sql = f"""
-        SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position,
-               ts_headline('{CONFIG}', p.text, q, %s)
-        FROM stories_chapter ch,
-             websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q,
-             LATERAL (SELECT quire_plain_text(ch.body_html) AS text) p,
-             LATERAL to_tsvector('{CONFIG}', public.unaccent(p.text)) v
-        WHERE ch.work_id = ANY(%s) AND v @@ q
-        ORDER BY ch.work_id, ts_rank(v, q) DESC, ch.position
+        SELECT best.work_id, best.position, ts_headline('{CONFIG}', best.text, best.q, %s)
+        FROM (
+            SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position, p.text, q
+            FROM stories_chapter ch,
+                 websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q,
+                 LATERAL (SELECT quire_plain_text(ch.body_html) AS text) p,
+                 LATERAL to_tsvector('{CONFIG}', public.unaccent(p.text)) v
+            WHERE ch.work_id = ANY(%s) AND v @@ q
+            ORDER BY ch.work_id, ts_rank(v, q) DESC, ch.position
+        ) best
     """  # noqa: S608 - CONFIG is a constant; every value is a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [options, query, list(work_ids)])

@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from stories.models import Tag, TagKind
+from stories.models import Tag, TagKind, Work
 from tests.factories import TagFactory, WorkFactory
 
 
@@ -269,3 +269,23 @@ def test_tag_page_is_valid_html5(client, family):
     response = client.get(family[0].get_absolute_url(), {"tag": family[1].slug})
     assert response.status_code == 200
     html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+def test_blurbs_are_cached_but_edits_show_at_once(client, family):
+    """Rendered blurbs are cached per version of what they show: an edit to the
+    work, a new count or a renamed tag is on the next page, with no cache cleared."""
+    canonical, _, _ = family
+    url = reverse("stories:work-list")
+    assert "Only canonical" in titles(client.get(url))
+    assert any(key.startswith(":1:blurb:") for key in cache._cache)  # the blurbs were cached
+    work = Work.objects.get(title="Only canonical")
+    work.title = "Renamed work"
+    work.kudos_count = 4321
+    work.save()
+    canonical.name = "Naruto Shippuden"
+    canonical.save()
+    content = client.get(url).content.decode()
+    assert "Renamed work" in titles(client.get(url))
+    assert "Only canonical" not in content
+    assert "4,321" in content
+    assert "Naruto Shippuden" in content

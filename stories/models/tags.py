@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from taggit.models import TagBase, TaggedItemBase
 
 from stories.querysets import TagQuerySet
+from stories.urlcache import tag_url
 
 
 class TagKind(models.TextChoices):
@@ -58,7 +58,7 @@ class Tag(TagBase):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("stories:tag-detail", args=[self.slug])
+        return tag_url(self.slug)
 
     def slugify(self, tag, i=None):
         # "A/B" and "A & B" are different relationships and need different URLs.

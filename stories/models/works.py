@@ -11,6 +11,7 @@ from taggit.managers import TaggableManager
 from stories.models.tags import TaggedWork
 from stories.querysets import WorkQuerySet
 from stories.rendering import count_words, render, render_inline_markdown
+from stories.urlcache import work_url
 
 
 class Rating(models.TextChoices):
@@ -105,6 +106,22 @@ class Work(models.Model):
             models.Index(fields=["title"], name="work_title"),
             models.Index(fields=["rating"], name="work_rating"),
             GinIndex(fields=["search_vector"], name="work_search"),
+            # Filters and facets look works up by id in bulk (tag matches, search
+            # candidates) to check or count these columns: from the index alone.
+            models.Index(
+                fields=["id"],
+                include=[
+                    "status",
+                    "is_hidden",
+                    "restricted",
+                    "rating",
+                    "language",
+                    "is_complete",
+                    "warnings",
+                    "categories",
+                ],
+                name="work_filter_covering",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,7 +137,7 @@ class Work(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("stories:work-detail", args=[self.pk])
+        return work_url(self.pk)
 
     @property
     def is_posted(self) -> bool:

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from stories.blurbs import attach_blurbs
 from stories.filters import (
     FACET_CACHE_SECONDS,
     SORTS,
@@ -23,10 +24,12 @@ from stories.filters import (
     filter_works,
     sort_works,
 )
-from stories.search import is_plain, search_works, snippets_for
+from stories.search import is_plain, search_ids, search_works, snippets_for
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
+# Columns no blurb shows; the search vectors hold a work's whole text.
+NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
 
 
 def render_works_index(
@@ -43,15 +46,21 @@ def render_works_index(
     reader_base = works
     near = capped = False
     key = facet_cache_key(request, facet_prefix)
+    known_ids = None
     if query:
         # The search runs over the filtered works (its candidate sets are bounded);
         # facets need the search without the filters as their base.
-        works = search_works(filter_works(works, work_filter), query)
+        filtered = filter_works(works, work_filter)
+        ids = search_ids(filtered, query)
+        works = search_works(filtered, query, ids=ids)
         base = search_works(reader_base, query) if work_filter.narrows else works
-        count = _capped_count(works)
+        # The ids were drawn from the filtered works: there are exactly that many.
+        count = len(ids)
+        if not work_filter.narrows:
+            known_ids = ids
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
-            base, near = search_works(reader_base, query, near=True), True
+            base, near, known_ids = search_works(reader_base, query, near=True), True, None
             works = filter_works(base, work_filter)
             count = _capped_count(works)
         capped = count > SEARCH_COUNT_CAP
@@ -59,7 +68,8 @@ def render_works_index(
     else:
         base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
-    ordered = works.order_by(*sorts[sort][1]).for_listing() if query else sort_works(works, sort).for_listing()
+    ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
+    ordered = ordered.for_listing().defer(*NOT_LISTED)
     if not query:
         count = cache.get("count:" + key) if key else None
         if count is None:
@@ -67,13 +77,14 @@ def render_works_index(
             if key:
                 cache.set("count:" + key, count, FACET_CACHE_SECONDS)
     page = _page(request, ordered, count)
-    facets = facet_counts(base, work_filter, cache_key=key)
+    facets = facet_counts(base, work_filter, cache_key=key, result_ids=known_ids)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
     tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
+    attach_blurbs(page)
     context.update(
         page=page,
         facets=facets,
