@@ -14,7 +14,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -26,447 +25,911 @@ class Migration(migrations.Migration):
         UnaccentExtension(),
         TrigramExtension(),
         migrations.CreateModel(
-            name='Chapter',
+            name="Chapter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('title', models.CharField(blank=True, max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('summary_html', models.TextField(blank=True, editable=False)),
-                ('notes', models.TextField(blank=True)),
-                ('notes_html', models.TextField(blank=True, editable=False)),
-                ('end_notes', models.TextField(blank=True)),
-                ('end_notes_html', models.TextField(blank=True, editable=False)),
-                ('body', models.TextField()),
-                ('body_format', models.CharField(choices=[('markdown', 'Markdown'), ('text', 'Plain text'), ('html', 'HTML')], default='markdown', max_length=8)),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('published_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                ("title", models.CharField(blank=True, max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("summary_html", models.TextField(blank=True, editable=False)),
+                ("notes", models.TextField(blank=True)),
+                ("notes_html", models.TextField(blank=True, editable=False)),
+                ("end_notes", models.TextField(blank=True)),
+                ("end_notes_html", models.TextField(blank=True, editable=False)),
+                ("body", models.TextField()),
+                (
+                    "body_format",
+                    models.CharField(
+                        choices=[("markdown", "Markdown"), ("text", "Plain text"), ("html", "HTML")],
+                        default="markdown",
+                        max_length=8,
+                    ),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("published_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['work', 'position'],
+                "ordering": ["work", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guest_name', models.CharField(blank=True, max_length=100)),
-                ('body', models.TextField()),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('is_deleted', models.BooleanField(default=False, help_text='Kept as a placeholder so replies stay threaded.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('edited_at', models.DateTimeField(blank=True, null=True)),
-                ('chapter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='stories.chapter')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='stories.comment')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='comments', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("guest_name", models.CharField(blank=True, max_length=100)),
+                ("body", models.TextField()),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "is_deleted",
+                    models.BooleanField(default=False, help_text="Kept as a placeholder so replies stay threaded."),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("edited_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="stories.chapter"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="stories.comment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="comments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OutgoingEmail',
+            name="OutgoingEmail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.EmailField(max_length=254)),
-                ('subject', models.CharField(max_length=255)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("to", models.EmailField(max_length=254)),
+                ("subject", models.CharField(max_length=255)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['created_at'], name='email_unsent')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("sent_at__isnull", True)), fields=["created_at"], name="email_unsent"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('description_html', models.TextField(blank=True, editable=False)),
-                ('is_complete', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('creators', models.ManyToManyField(blank=True, related_name='series', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("description_html", models.TextField(blank=True, editable=False)),
+                ("is_complete", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("creators", models.ManyToManyField(blank=True, related_name="series", to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'verbose_name_plural': 'series',
-                'ordering': ['title'],
+                "verbose_name_plural": "series",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=150)),
-                ('slug', models.SlugField(allow_unicode=True, max_length=180, unique=True)),
-                ('kind', models.CharField(choices=[('fandom', 'Fandom'), ('character', 'Character'), ('relationship', 'Relationship'), ('freeform', 'Additional Tag')], default='freeform', max_length=16)),
-                ('canonical', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('parents', models.ManyToManyField(blank=True, help_text='Fandoms this character or relationship belongs to.', limit_choices_to={'kind': 'fandom'}, related_name='children', to='stories.tag')),
-                ('synonym_of', models.ForeignKey(blank=True, help_text='Works tagged with this tag also show under the canonical tag.', limit_choices_to={'canonical': True}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='synonyms', to='stories.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=150)),
+                ("slug", models.SlugField(allow_unicode=True, max_length=180, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fandom", "Fandom"),
+                            ("character", "Character"),
+                            ("relationship", "Relationship"),
+                            ("freeform", "Additional Tag"),
+                        ],
+                        default="freeform",
+                        max_length=16,
+                    ),
+                ),
+                ("canonical", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "parents",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Fandoms this character or relationship belongs to.",
+                        limit_choices_to={"kind": "fandom"},
+                        related_name="children",
+                        to="stories.tag",
+                    ),
+                ),
+                (
+                    "synonym_of",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Works tagged with this tag also show under the canonical tag.",
+                        limit_choices_to={"canonical": True},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="synonyms",
+                        to="stories.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='TaggedWork',
+            name="TaggedWork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_works', to='stories.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tagged_works", to="stories.tag"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Work',
+            name="Work",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=255)),
-                ('summary', models.TextField(blank=True)),
-                ('summary_html', models.TextField(blank=True, editable=False)),
-                ('disclaimer', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True, verbose_name='beginning notes')),
-                ('notes_html', models.TextField(blank=True, editable=False)),
-                ('end_notes', models.TextField(blank=True)),
-                ('end_notes_html', models.TextField(blank=True, editable=False)),
-                ('rating', models.CharField(choices=[('not_rated', 'Not Rated'), ('general', 'General Audiences'), ('teen', 'Teen And Up Audiences'), ('mature', 'Mature'), ('explicit', 'Explicit')], default='not_rated', max_length=16)),
-                ('warnings', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('no_choice', 'Creator Chose Not To Use Archive Warnings'), ('violence', 'Graphic Depictions Of Violence'), ('death', 'Major Character Death'), ('none', 'No Archive Warnings Apply'), ('noncon', 'Rape/Non-Con'), ('underage', 'Underage')], max_length=16), blank=True, default=list, size=None)),
-                ('categories', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('ff', 'F/F'), ('fm', 'F/M'), ('gen', 'Gen'), ('mm', 'M/M'), ('multi', 'Multi'), ('other', 'Other')], max_length=8), blank=True, default=list, size=None)),
-                ('language', models.CharField(default='en', max_length=16)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('posted', 'Posted')], default='draft', max_length=8)),
-                ('published_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, help_text='Last time content was added or changed.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('is_complete', models.BooleanField(default=False)),
-                ('expected_chapters', models.PositiveIntegerField(blank=True, help_text='Empty means unknown (n/?).', null=True)),
-                ('is_hidden', models.BooleanField(default=False, help_text='Hidden by a moderator: gone from every list.')),
-                ('hidden_reason', models.TextField(blank=True, help_text="Shown to the work's creators.")),
-                ('restricted', models.BooleanField(default=False, help_text='Only signed-in readers may see it.')),
-                ('comments_from_guests', models.BooleanField(default=True)),
-                ('word_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('chapter_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('hit_count', models.PositiveIntegerField(default=0)),
-                ('kudos_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('comment_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('bookmark_count', models.PositiveIntegerField(default=0, editable=False)),
-                ('search_vector', django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='stories.TaggedWork', to='stories.Tag', verbose_name='Tags')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=255)),
+                ("summary", models.TextField(blank=True)),
+                ("summary_html", models.TextField(blank=True, editable=False)),
+                ("disclaimer", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True, verbose_name="beginning notes")),
+                ("notes_html", models.TextField(blank=True, editable=False)),
+                ("end_notes", models.TextField(blank=True)),
+                ("end_notes_html", models.TextField(blank=True, editable=False)),
+                (
+                    "rating",
+                    models.CharField(
+                        choices=[
+                            ("not_rated", "Not Rated"),
+                            ("general", "General Audiences"),
+                            ("teen", "Teen And Up Audiences"),
+                            ("mature", "Mature"),
+                            ("explicit", "Explicit"),
+                        ],
+                        default="not_rated",
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "warnings",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("no_choice", "Creator Chose Not To Use Archive Warnings"),
+                                ("violence", "Graphic Depictions Of Violence"),
+                                ("death", "Major Character Death"),
+                                ("none", "No Archive Warnings Apply"),
+                                ("noncon", "Rape/Non-Con"),
+                                ("underage", "Underage"),
+                            ],
+                            max_length=16,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                (
+                    "categories",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(
+                            choices=[
+                                ("ff", "F/F"),
+                                ("fm", "F/M"),
+                                ("gen", "Gen"),
+                                ("mm", "M/M"),
+                                ("multi", "Multi"),
+                                ("other", "Other"),
+                            ],
+                            max_length=8,
+                        ),
+                        blank=True,
+                        default=list,
+                        size=None,
+                    ),
+                ),
+                ("language", models.CharField(default="en", max_length=16)),
+                (
+                    "status",
+                    models.CharField(choices=[("draft", "Draft"), ("posted", "Posted")], default="draft", max_length=8),
+                ),
+                ("published_on", models.DateField(default=django.utils.timezone.localdate)),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, help_text="Last time content was added or changed."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("is_complete", models.BooleanField(default=False)),
+                (
+                    "expected_chapters",
+                    models.PositiveIntegerField(blank=True, help_text="Empty means unknown (n/?).", null=True),
+                ),
+                (
+                    "is_hidden",
+                    models.BooleanField(default=False, help_text="Hidden by a moderator: gone from every list."),
+                ),
+                ("hidden_reason", models.TextField(blank=True, help_text="Shown to the work's creators.")),
+                ("restricted", models.BooleanField(default=False, help_text="Only signed-in readers may see it.")),
+                ("comments_from_guests", models.BooleanField(default=True)),
+                ("word_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("chapter_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("hit_count", models.PositiveIntegerField(default=0)),
+                ("kudos_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("comment_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("bookmark_count", models.PositiveIntegerField(default=0, editable=False)),
+                ("search_vector", django.contrib.postgres.search.SearchVectorField(editable=False, null=True)),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="stories.TaggedWork",
+                        to="stories.Tag",
+                        verbose_name="Tags",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='taggedwork',
-            name='content_object',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='stories.work'),
+            model_name="taggedwork",
+            name="content_object",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="tagged_items", to="stories.work"
+            ),
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('creator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscribers', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='stories.series')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to=settings.AUTH_USER_MODEL)),
-                ('tag', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='stories.tag')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "creator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscribers",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="stories.series",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="stories.tag",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="stories.work",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SeriesPart',
+            name="SeriesPart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField()),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='stories.series')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='series_parts', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveIntegerField()),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="parts", to="stories.series"
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="series_parts", to="stories.work"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['series', 'position'],
+                "ordering": ["series", "position"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('resolved', 'Resolved'), ('dismissed', 'Dismissed')], default='open', max_length=16)),
-                ('resolution', models.TextField(blank=True)),
-                ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('comment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='stories.comment')),
-                ('reporter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports_made', to=settings.AUTH_USER_MODEL)),
-                ('resolved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reason", models.TextField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("resolved", "Resolved"), ("dismissed", "Dismissed")],
+                        default="open",
+                        max_length=16,
+                    ),
+                ),
+                ("resolution", models.TextField(blank=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "comment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="stories.comment",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="stories.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReadingPosition',
+            name="ReadingPosition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visits', models.PositiveIntegerField(default=1)),
-                ('read_at', models.DateTimeField()),
-                ('chapter', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='stories.chapter')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reading_positions', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reading_positions', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("visits", models.PositiveIntegerField(default=1)),
+                ("read_at", models.DateTimeField()),
+                (
+                    "chapter",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to="stories.chapter"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reading_positions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reading_positions", to="stories.work"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-read_at'],
+                "ordering": ["-read_at"],
             },
         ),
         migrations.CreateModel(
-            name='ReaderPreference',
+            name="ReaderPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('show_content_notices', models.BooleanField(default=True)),
-                ('hide_read_works', models.BooleanField(default=False)),
-                ('max_tags', models.PositiveSmallIntegerField(blank=True, help_text='Hide works with more tags than this.', null=True)),
-                ('stale_wip_months', models.PositiveSmallIntegerField(blank=True, help_text='Hide works in progress not updated for this many months.', null=True)),
-                ('default_filter', models.CharField(blank=True, help_text='A saved works-index query string.', max_length=2000)),
-                ('allow_guest_comments', models.BooleanField(default=True)),
-                ('muted_creators', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='preference', to=settings.AUTH_USER_MODEL)),
-                ('muted_tags', models.ManyToManyField(blank=True, related_name='+', to='stories.tag')),
-                ('hidden_works', models.ManyToManyField(blank=True, related_name='+', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("show_content_notices", models.BooleanField(default=True)),
+                ("hide_read_works", models.BooleanField(default=False)),
+                (
+                    "max_tags",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Hide works with more tags than this.", null=True
+                    ),
+                ),
+                (
+                    "stale_wip_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, help_text="Hide works in progress not updated for this many months.", null=True
+                    ),
+                ),
+                (
+                    "default_filter",
+                    models.CharField(blank=True, help_text="A saved works-index query string.", max_length=2000),
+                ),
+                ("allow_guest_comments", models.BooleanField(default=True)),
+                ("muted_creators", models.ManyToManyField(blank=True, related_name="+", to=settings.AUTH_USER_MODEL)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preference",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("muted_tags", models.ManyToManyField(blank=True, related_name="+", to="stories.tag")),
+                ("hidden_works", models.ManyToManyField(blank=True, related_name="+", to="stories.work")),
             ],
         ),
         migrations.CreateModel(
-            name='Kudos',
+            name="Kudos",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guest_key', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='kudos', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='kudos', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("guest_key", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kudos",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="kudos", to="stories.work"
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'kudos',
+                "verbose_name_plural": "kudos",
             },
         ),
         migrations.CreateModel(
-            name='InboxItem',
+            name="InboxItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inbox_items', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("message", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="inbox_items",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="stories.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='comment',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='stories.work'),
+            model_name="comment",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="comments", to="stories.work"
+            ),
         ),
         migrations.AddField(
-            model_name='chapter',
-            name='work',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chapters', to='stories.work'),
+            model_name="chapter",
+            name="work",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="chapters", to="stories.work"
+            ),
         ),
         migrations.CreateModel(
-            name='Bookmark',
+            name="Bookmark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True)),
-                ('note_html', models.TextField(blank=True, editable=False)),
-                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=100), blank=True, default=list, size=None)),
-                ('is_private', models.BooleanField(default=False)),
-                ('for_later', models.BooleanField(default=False, help_text='Marked for later: always private.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to=settings.AUTH_USER_MODEL)),
-                ('series', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='stories.series')),
-                ('work', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='bookmarks', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.TextField(blank=True)),
+                ("note_html", models.TextField(blank=True, editable=False)),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=100), blank=True, default=list, size=None
+                    ),
+                ),
+                ("is_private", models.BooleanField(default=False)),
+                ("for_later", models.BooleanField(default=False, help_text="Marked for later: always private.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="stories.series",
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bookmarks",
+                        to="stories.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-updated_at', '-id'],
+                "ordering": ["-updated_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='WorkCreator',
+            name="WorkCreator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creator_links', to=settings.AUTH_USER_MODEL)),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='creator_links', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="creator_links",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="creator_links", to="stories.work"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='work',
-            name='creators',
-            field=models.ManyToManyField(blank=True, related_name='works', through='stories.WorkCreator', to=settings.AUTH_USER_MODEL),
+            model_name="work",
+            name="creators",
+            field=models.ManyToManyField(
+                blank=True, related_name="works", through="stories.WorkCreator", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.CreateModel(
-            name='WorkLink',
+            name="WorkLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('sequel_of', 'Sequel to'), ('prequel_of', 'Prequel to'), ('inspired_by', 'Inspired by'), ('translation_of', 'Translation of')], max_length=16)),
-                ('target_title', models.CharField(blank=True, max_length=255)),
-                ('target_author', models.CharField(blank=True, help_text='Empty means the same author as the source work.', max_length=150)),
-                ('target_url', models.URLField(blank=True, help_text='For a work elsewhere on the web.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outgoing_links', to='stories.work')),
-                ('target', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='incoming_links', to='stories.work')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("sequel_of", "Sequel to"),
+                            ("prequel_of", "Prequel to"),
+                            ("inspired_by", "Inspired by"),
+                            ("translation_of", "Translation of"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("target_title", models.CharField(blank=True, max_length=255)),
+                (
+                    "target_author",
+                    models.CharField(
+                        blank=True, help_text="Empty means the same author as the source work.", max_length=150
+                    ),
+                ),
+                ("target_url", models.URLField(blank=True, help_text="For a work elsewhere on the web.")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outgoing_links", to="stories.work"
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="incoming_links",
+                        to="stories.work",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.AddIndex(
-            model_name='tag',
-            index=models.Index(fields=['kind', 'name'], name='stories_tag_kind_5b0723_idx'),
+            model_name="tag",
+            index=models.Index(fields=["kind", "name"], name="stories_tag_kind_5b0723_idx"),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.UniqueConstraint(django.db.models.functions.text.Lower('name'), models.F('kind'), name='tag_unique_name_per_kind'),
+            model_name="tag",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.text.Lower("name"), models.F("kind"), name="tag_unique_name_per_kind"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.CheckConstraint(condition=models.Q(('synonym_of', models.F('id')), _negated=True), name='tag_not_synonym_of_itself'),
+            model_name="tag",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("synonym_of", models.F("id")), _negated=True), name="tag_not_synonym_of_itself"
+            ),
         ),
         migrations.AddIndex(
-            model_name='taggedwork',
-            index=models.Index(fields=['tag', 'content_object'], name='stories_tag_tag_id_85e31e_idx'),
+            model_name="taggedwork",
+            index=models.Index(fields=["tag", "content_object"], name="stories_tag_tag_id_85e31e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='taggedwork',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='taggedwork_unique'),
+            model_name="taggedwork",
+            constraint=models.UniqueConstraint(fields=("content_object", "tag"), name="taggedwork_unique"),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('creator__isnull', True), ('series__isnull', True), ('tag__isnull', True), ('work__isnull', False)), models.Q(('creator__isnull', True), ('series__isnull', False), ('tag__isnull', True), ('work__isnull', True)), models.Q(('creator__isnull', False), ('series__isnull', True), ('tag__isnull', True), ('work__isnull', True)), models.Q(('creator__isnull', True), ('series__isnull', True), ('tag__isnull', False), ('work__isnull', True)), _connector='OR'), name='subscription_one_target'),
+            model_name="subscription",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("creator__isnull", True),
+                        ("series__isnull", True),
+                        ("tag__isnull", True),
+                        ("work__isnull", False),
+                    ),
+                    models.Q(
+                        ("creator__isnull", True),
+                        ("series__isnull", False),
+                        ("tag__isnull", True),
+                        ("work__isnull", True),
+                    ),
+                    models.Q(
+                        ("creator__isnull", False),
+                        ("series__isnull", True),
+                        ("tag__isnull", True),
+                        ("work__isnull", True),
+                    ),
+                    models.Q(
+                        ("creator__isnull", True),
+                        ("series__isnull", True),
+                        ("tag__isnull", False),
+                        ("work__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="subscription_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('work__isnull', False)), fields=('user', 'work'), name='sub_unique_work'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("work__isnull", False)), fields=("user", "work"), name="sub_unique_work"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('series__isnull', False)), fields=('user', 'series'), name='sub_unique_series'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("series__isnull", False)), fields=("user", "series"), name="sub_unique_series"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('creator__isnull', False)), fields=('user', 'creator'), name='sub_unique_creator'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("creator__isnull", False)), fields=("user", "creator"), name="sub_unique_creator"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(condition=models.Q(('tag__isnull', False)), fields=('user', 'tag'), name='sub_unique_tag'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("tag__isnull", False)), fields=("user", "tag"), name="sub_unique_tag"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='seriespart',
-            constraint=models.UniqueConstraint(fields=('series', 'work'), name='seriespart_unique_work'),
+            model_name="seriespart",
+            constraint=models.UniqueConstraint(fields=("series", "work"), name="seriespart_unique_work"),
         ),
         migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('work__isnull', False), ('comment__isnull', False), _connector='OR'), name='report_has_target'),
+            model_name="report",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("work__isnull", False), ("comment__isnull", False), _connector="OR"),
+                name="report_has_target",
+            ),
         ),
         migrations.AddIndex(
-            model_name='readingposition',
-            index=models.Index(fields=['user', '-read_at'], name='stories_rea_user_id_ceaf53_idx'),
+            model_name="readingposition",
+            index=models.Index(fields=["user", "-read_at"], name="stories_rea_user_id_ceaf53_idx"),
         ),
         migrations.AddConstraint(
-            model_name='readingposition',
-            constraint=models.UniqueConstraint(fields=('user', 'work'), name='readingposition_unique'),
+            model_name="readingposition",
+            constraint=models.UniqueConstraint(fields=("user", "work"), name="readingposition_unique"),
         ),
         migrations.AddConstraint(
-            model_name='kudos',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('work', 'user'), name='kudos_one_per_user'),
+            model_name="kudos",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", False)), fields=("work", "user"), name="kudos_one_per_user"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kudos',
-            constraint=models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('work', 'guest_key'), name='kudos_one_per_guest'),
+            model_name="kudos",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("user__isnull", True)), fields=("work", "guest_key"), name="kudos_one_per_guest"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='kudos',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), models.Q(('guest_key', ''), _negated=True), _connector='OR'), name='kudos_has_giver'),
+            model_name="kudos",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("user__isnull", False), models.Q(("guest_key", ""), _negated=True), _connector="OR"
+                ),
+                name="kudos_has_giver",
+            ),
         ),
         migrations.AddIndex(
-            model_name='inboxitem',
-            index=models.Index(fields=['user', '-created_at'], name='stories_inb_user_id_21c424_idx'),
+            model_name="inboxitem",
+            index=models.Index(fields=["user", "-created_at"], name="stories_inb_user_id_21c424_idx"),
         ),
         migrations.AddIndex(
-            model_name='comment',
-            index=models.Index(fields=['chapter', 'created_at'], name='stories_com_chapter_a06150_idx'),
+            model_name="comment",
+            index=models.Index(fields=["chapter", "created_at"], name="stories_com_chapter_a06150_idx"),
         ),
         migrations.AddConstraint(
-            model_name='chapter',
-            constraint=models.UniqueConstraint(deferrable=django.db.models.constraints.Deferrable['DEFERRED'], fields=('work', 'position'), name='chapter_unique_position'),
+            model_name="chapter",
+            constraint=models.UniqueConstraint(
+                deferrable=django.db.models.constraints.Deferrable["DEFERRED"],
+                fields=("work", "position"),
+                name="chapter_unique_position",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bookmark',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('series__isnull', True), ('work__isnull', False)), models.Q(('series__isnull', False), ('work__isnull', True)), _connector='OR'), name='bookmark_one_target'),
+            model_name="bookmark",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("series__isnull", True), ("work__isnull", False)),
+                    models.Q(("series__isnull", False), ("work__isnull", True)),
+                    _connector="OR",
+                ),
+                name="bookmark_one_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bookmark',
-            constraint=models.UniqueConstraint(condition=models.Q(('work__isnull', False)), fields=('user', 'work'), name='bookmark_unique_work'),
+            model_name="bookmark",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("work__isnull", False)), fields=("user", "work"), name="bookmark_unique_work"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bookmark',
-            constraint=models.UniqueConstraint(condition=models.Q(('series__isnull', False)), fields=('user', 'series'), name='bookmark_unique_series'),
+            model_name="bookmark",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("series__isnull", False)), fields=("user", "series"), name="bookmark_unique_series"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workcreator',
-            constraint=models.UniqueConstraint(fields=('work', 'user'), name='workcreator_unique'),
+            model_name="workcreator",
+            constraint=models.UniqueConstraint(fields=("work", "user"), name="workcreator_unique"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['status', 'is_hidden', '-updated_at'], name='work_listing_updated'),
+            model_name="work",
+            index=models.Index(fields=["status", "is_hidden", "-updated_at"], name="work_listing_updated"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['-published_on', '-id'], name='work_published'),
+            model_name="work",
+            index=models.Index(fields=["-published_on", "-id"], name="work_published"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['-word_count'], name='work_words'),
+            model_name="work",
+            index=models.Index(fields=["-word_count"], name="work_words"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['-kudos_count'], name='work_kudos'),
+            model_name="work",
+            index=models.Index(fields=["-kudos_count"], name="work_kudos"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['-hit_count'], name='work_hits'),
+            model_name="work",
+            index=models.Index(fields=["-hit_count"], name="work_hits"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['title'], name='work_title'),
+            model_name="work",
+            index=models.Index(fields=["title"], name="work_title"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=models.Index(fields=['rating'], name='work_rating'),
+            model_name="work",
+            index=models.Index(fields=["rating"], name="work_rating"),
         ),
         migrations.AddIndex(
-            model_name='work',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_vector'], name='work_search'),
+            model_name="work",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["search_vector"], name="work_search"),
         ),
         migrations.AddIndex(
-            model_name='worklink',
-            index=models.Index(condition=models.Q(('target__isnull', True)), fields=['target_title'], name='worklink_unresolved'),
+            model_name="worklink",
+            index=models.Index(
+                condition=models.Q(("target__isnull", True)), fields=["target_title"], name="worklink_unresolved"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worklink',
-            constraint=models.CheckConstraint(condition=models.Q(('target__isnull', False), models.Q(('target_title', ''), _negated=True), _connector='OR'), name='worklink_has_target'),
+            model_name="worklink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("target__isnull", False), models.Q(("target_title", ""), _negated=True), _connector="OR"
+                ),
+                name="worklink_has_target",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='worklink',
-            constraint=models.CheckConstraint(condition=models.Q(('target', models.F('source')), _negated=True), name='worklink_not_to_itself'),
+            model_name="worklink",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("target", models.F("source")), _negated=True), name="worklink_not_to_itself"
+            ),
         ),
     ]

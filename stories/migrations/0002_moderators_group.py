@@ -35,9 +35,7 @@ def create_group(apps, schema_editor):
     for app_label, models in MODERATOR_PERMISSIONS.items():
         for model, actions in models.items():
             codenames = [f"{action}_{model}" for action in actions]
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-            )
+            group.permissions.add(*Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames))
 
 
 def remove_group(apps, schema_editor):

@@ -52,7 +52,11 @@ FOR EACH STATEMENT EXECUTE FUNCTION quire_work_children_changed('{column}');
 """
 
 
-CHILDREN = [("stories_chapter", "work_id"), ("stories_taggedwork", "content_object_id"), ("stories_workcreator", "work_id")]
+CHILDREN = [
+    ("stories_chapter", "work_id"),
+    ("stories_taggedwork", "content_object_id"),
+    ("stories_workcreator", "work_id"),
+]
 
 FORWARD = FUNCTION + "".join(_triggers(table, column) for table, column in CHILDREN)
 
