@@ -4,6 +4,7 @@ import re
 
 import html5lib
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
@@ -78,6 +79,8 @@ def test_sign_up_refuses_a_taken_username_or_email(client, author):
     assert User.objects.count() == 1
 
 
+# Rate-limit windows are clock buckets: a fixed clock keeps the test inside one.
+@time_machine.travel("2026-01-01 12:00:30 +0000", tick=False)
 def test_sign_up_is_rate_limited(client, settings):
     settings.QUIRE_SIGNUP_RATE = "2/m"
     for n in range(2):
@@ -97,6 +100,8 @@ def test_log_in_and_out(client, author):
     assert client.get(reverse("stories:work-post")).status_code == 302
 
 
+# Rate-limit windows are clock buckets: a fixed clock keeps the test inside one.
+@time_machine.travel("2026-01-01 12:00:30 +0000", tick=False)
 def test_log_in_is_rate_limited_even_with_the_right_password(client, author, settings):
     settings.QUIRE_LOGIN_RATE = "3/m"
     for _ in range(3):
@@ -152,6 +157,7 @@ def test_profile_lists_works_and_series(client, author):
     assert "Profiled" in page and "A Series" in page and "Hidden draft" not in page
 
 
+@time_machine.travel("2026-01-01 12:00:30 +0000", tick=False)
 def test_password_reset_is_rate_limited(client, author, settings):
     settings.QUIRE_SIGNUP_RATE = "2/m"
     for _ in range(2):
