@@ -11,16 +11,17 @@ from stories.rendering import count_words, render_text
 
 def test_seed_story_header_is_read_as_design_says(seeds):
     draft = parse((seeds / "moving-on.txt").read_bytes())
+    lines = (seeds / "moving-on.txt").read_text(encoding="utf-8").splitlines()
 
     assert draft.title == "Moving On"
     assert draft.rating == "teen"
     assert draft.published_on == datetime.date(2008, 2, 27)
     assert draft.summary == "Kakashi wants to move on. Sequel to 'Loathing'"
-    assert draft.disclaimer.startswith("This is a purely fan-made piece")
-    notes = draft.notes.splitlines()
-    assert len(notes) == 2
-    assert notes[0].startswith("Well, Kiterie, you asked for a sequel")
-    assert notes[1] == "Constructive Criticism is always welcomed"
+    assert lines[1].startswith("Disclaimer:")
+    assert draft.disclaimer == lines[1].split(":", 1)[1].strip()
+    # The author's note is its header line plus the unkeyed line after it.
+    assert lines[3].startswith("Author's Note:")
+    assert draft.notes.splitlines() == [lines[3].split(":", 1)[1].strip(), lines[4].strip()]
     assert [(link.kind, link.title) for link in draft.links] == [("sequel_of", "Loathing")]
     assert draft.is_complete
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from stories.importers.text import parse
 from stories.models import Work
@@ -26,8 +27,9 @@ def test_work_page_shows_metadata_preface_and_chapter_one(client, seed_work):
     assert "Teen And Up Audiences" in page
     assert "27 February 2008" in page
     assert "Kakashi wants to move on." in page
-    assert "Constructive Criticism is always welcomed" in page
-    assert "This is a purely fan-made piece" in page
+    # The preface shows the imported disclaimer and both lines of the author's note.
+    assert seed_work.disclaimer and escape(seed_work.disclaimer) in page
+    assert seed_work.notes_html.count("<br>") == 1 and seed_work.notes_html in page
     assert "Sequel to:" in page and "Loathing" in page and "not on Quire yet" in page
     assert "1/1" in page
     assert page.count("<hr>") == 1
