@@ -8,10 +8,8 @@ counts at most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of 
 result bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from stories.blurbs import attach_blurbs
@@ -25,6 +23,7 @@ from stories.filters import (
     sort_works,
 )
 from stories.search import is_plain, search_ids, search_works, snippets_for
+from stories.views.works import paginate
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
@@ -76,7 +75,7 @@ def render_works_index(
             count = works.count()
             if key:
                 cache.set("count:" + key, count, FACET_CACHE_SECONDS)
-    page = _page(request, ordered, count)
+    page = paginate(request, ordered, count=count)
     facets = facet_counts(base, work_filter, cache_key=key, result_ids=known_ids)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
@@ -100,16 +99,3 @@ def render_works_index(
 def _capped_count(works) -> int:
     """The number of works, counting no further than SEARCH_COUNT_CAP + 1."""
     return works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
-
-
-def _page(request: HttpRequest, queryset, count: int):
-    """Like views.works.paginate, with the total already known."""
-    paginator = Paginator(queryset, settings.QUIRE_WORKS_PER_PAGE)
-    paginator.count = count  # a cached_property: set, it is never recomputed
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        raise Http404("No such page.") from None
-    if number < 1 or number > paginator.num_pages:
-        raise Http404("No such page.")
-    return paginator.page(number)

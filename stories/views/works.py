@@ -6,13 +6,6 @@ from django.shortcuts import get_object_or_404, render
 from stories.models import Chapter, SeriesPart, Tag, Work, WorkLink
 from stories.muting import apply_mutes, reader_preference
 
-SORTS = {
-    "updated": ("-updated_at", "-id"),
-    "published": ("-published_on", "-id"),
-    "title": ("title", "id"),
-    "words": ("-word_count", "-id"),
-}
-
 
 def reader_works(request: HttpRequest):
     """The works a list page may show this reader: every list, feed and search starts
@@ -29,9 +22,12 @@ def _work_for_reader(request: HttpRequest, work_id: int) -> Work:
     return work
 
 
-def paginate(request: HttpRequest, queryset, per_page: int | None = None):
-    """A page of `queryset`; a page number that is not a number or out of range gives 404."""
+def paginate(request: HttpRequest, queryset, per_page: int | None = None, *, count: int | None = None):
+    """A page of `queryset`; a page number that is not a number or out of range gives 404.
+    Pass `count` when the total is already known, so it is not counted again."""
     paginator = Paginator(queryset, per_page or settings.QUIRE_WORKS_PER_PAGE)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is never recomputed
     raw = request.GET.get("page", "1")
     try:
         number = int(raw)
@@ -40,13 +36,6 @@ def paginate(request: HttpRequest, queryset, per_page: int | None = None):
     if number < 1 or (number > paginator.num_pages):
         raise Http404("No such page.")
     return paginator.page(number)
-
-
-def sorted_works(request: HttpRequest, queryset):
-    sort = request.GET.get("sort", "updated")
-    if sort not in SORTS:
-        sort = "updated"
-    return queryset.order_by(*SORTS[sort]), sort
 
 
 def home(request: HttpRequest) -> HttpResponse:
