@@ -224,6 +224,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
 # The review form of an uploaded work carries every chapter (6 fields each, up to 200).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 QUIRE_WORKS_PER_PAGE = 20
+# Guests' list pages and feeds are cached until a change they could show (any path,
+# any process); only works' counters may be this many seconds old on them. 0: off.
+QUIRE_PAGE_CACHE_SECONDS = env_int("QUIRE_PAGE_CACHE_SECONDS", 60)
 # Hits: counted once per reader per work per day in the cache, written to the database
 # every N new hits per work or when the oldest pending hit is this many seconds old.
 QUIRE_HIT_FLUSH_EVERY = env_int("QUIRE_HIT_FLUSH_EVERY", 20)

@@ -10,6 +10,7 @@ excluding a canonical tag also removes works tagged only with one of its synonym
 
 import datetime
 import hashlib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from django import forms
@@ -19,7 +20,9 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
-from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
+from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning, Work
+from stories.pagecache import listing_generation
+from stories.search import AnyOf  # noqa: F401 - registers the pk__any_of lookup used below
 from stories.tagging import clean_tag_name
 
 SORTS = {
@@ -359,32 +362,24 @@ def _sample_rows(works) -> list[tuple[int, str]]:
 
 def _column_counts(ids: list[int], any_rating: list[int], any_language: list[int]):
     """Ratings (over `any_rating`), the twelve commonest languages (over
-    `any_language`), complete works, warnings and categories (over `ids`): one query."""
+    `any_language`), complete works, warnings and categories (over `ids`): one query
+    reads each work once (the three lists are mostly the same works), Python counts."""
     if not ids and not any_rating and not any_language:
         return {}, {}, 0, {}, {}
-    query = """
-        SELECT
-            (SELECT coalesce(json_agg(json_build_array(rating, n)), '[]') FROM (
-                SELECT rating, count(*) AS n FROM stories_work WHERE id = ANY(%(rating)s::bigint[]) GROUP BY rating
-            ) r),
-            (SELECT coalesce(json_agg(json_build_array(language, n) ORDER BY n DESC, language), '[]') FROM (
-                SELECT language, count(*) AS n FROM stories_work WHERE id = ANY(%(language)s::bigint[])
-                GROUP BY language ORDER BY n DESC, language LIMIT 12
-            ) l),
-            (SELECT count(*) FROM stories_work WHERE id = ANY(%(ids)s::bigint[]) AND is_complete),
-            (SELECT coalesce(json_agg(json_build_array(v, n)), '[]') FROM (
-                SELECT v, count(*) AS n FROM stories_work w, unnest(w.warnings) v
-                WHERE w.id = ANY(%(ids)s::bigint[]) GROUP BY v
-            ) wa),
-            (SELECT coalesce(json_agg(json_build_array(v, n)), '[]') FROM (
-                SELECT v, count(*) AS n FROM stories_work w, unnest(w.categories) v
-                WHERE w.id = ANY(%(ids)s::bigint[]) GROUP BY v
-            ) ca)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(query, {"ids": list(ids), "rating": list(any_rating), "language": list(any_language)})
-        ratings, languages, complete, warnings, categories = cursor.fetchone()
-    return dict(ratings), dict(languages), complete, dict(warnings), dict(categories)
+    rows = {
+        pk: rest
+        for pk, *rest in Work.objects.filter(pk__any_of={*ids, *any_rating, *any_language})
+        .order_by()
+        .values_list("pk", "rating", "language", "is_complete", "warnings", "categories")
+    }
+    ratings = Counter(rows[pk][0] for pk in any_rating if pk in rows)
+    languages = Counter(rows[pk][1] for pk in any_language if pk in rows)
+    shown = [rows[pk] for pk in ids if pk in rows]
+    complete = sum(1 for row in shown if row[2])
+    warnings = Counter(value for row in shown for value in set(row[3]))
+    categories = Counter(value for row in shown for value in set(row[4]))
+    top_languages = dict(sorted(languages.items(), key=lambda item: (-item[1], item[0]))[:12])
+    return dict(ratings), top_languages, complete, dict(warnings), dict(categories)
 
 
 def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
@@ -422,7 +417,8 @@ def facet_cache_key(request, prefix: str) -> str | None:
     must see the change on the next page, not a minute later."""
     if request.user.is_authenticated:
         return None
-    who = "anon"
     state = sorted((k, v) for k, values in request.GET.lists() for v in values if k not in ("page", "sort"))
+    # The listing generation moves with any change to what the counts count.
+    generation = listing_generation(request)
     # Hashed: the raw state may hold any character and be long.
-    return hashlib.sha256(f"{prefix}|{who}|{state}|{settings.QUIRE_WORKS_PER_PAGE}".encode()).hexdigest()
+    return hashlib.sha256(f"{prefix}|{generation}|{state}|{settings.QUIRE_WORKS_PER_PAGE}".encode()).hexdigest()

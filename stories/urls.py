@@ -1,19 +1,23 @@
 from django.urls import path
 
 from stories import feeds
+from stories.pagecache import guest_page_cache as cached
 from stories.views import authoring, people, readers, search, tags, works
 
 app_name = "stories"
 
+# cached(): guests' list pages and feeds come from the cache until anything they show
+# changes (stories/pagecache.py).
+
 urlpatterns = [
-    path("", works.home, name="home"),
-    path("works/", works.work_list, name="work-list"),
-    path("works/feed.atom", feeds.WorksFeed(), name="works-feed"),
+    path("", cached(works.home), name="home"),
+    path("works/", cached(works.work_list), name="work-list"),
+    path("works/feed.atom", cached(feeds.WorksFeed()), name="works-feed"),
     path("works/<int:work_id>/", works.work_detail, name="work-detail"),
     path("works/<int:work_id>/chapters/<int:position>/", works.chapter_detail, name="chapter-detail"),
-    path("tags/", tags.tag_list, name="tag-list"),
-    path("tags/<str:slug>/", tags.tag_detail, name="tag-detail"),
-    path("tags/<str:slug>/feed.atom", feeds.TagFeed(), name="tag-feed"),
+    path("tags/", cached(tags.tag_list), name="tag-list"),
+    path("tags/<str:slug>/", cached(tags.tag_detail), name="tag-detail"),
+    path("tags/<str:slug>/feed.atom", cached(feeds.TagFeed()), name="tag-feed"),
     path("series/<int:series_id>/", people.series_detail, name="series-detail"),
     path("users/<str:username>/", people.user_detail, name="user-detail"),
     # Readers: kudos, comments, bookmarks, subscriptions, inbox, history, preferences, reports, downloads.
@@ -48,6 +52,6 @@ urlpatterns = [
     path("works/<int:work_id>/chapters/reorder/", authoring.chapters_reorder, name="chapters-reorder"),
     path("works/<int:work_id>/chapters/<int:position>/edit/", authoring.chapter_edit, name="chapter-edit"),
     path("works/<int:work_id>/chapters/<int:position>/delete/", authoring.chapter_delete, name="chapter-delete"),
-    path("users/<str:username>/feed.atom", feeds.UserFeed(), name="user-feed"),
-    path("search/", search.search, name="search"),
+    path("users/<str:username>/feed.atom", cached(feeds.UserFeed()), name="user-feed"),
+    path("search/", cached(search.search), name="search"),
 ]
