@@ -142,18 +142,16 @@ def snippets_for(work_ids: list[int], query: str) -> dict[int, Snippet]:
     options = (
         f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=" … "'
     )
-    # The best chapter of each work first; ts_headline (the costly part) then runs
-    # once per work, not once per matching chapter.
+    # The best chapter of each work first, ranked on the chapters' stored vectors
+    # (migration 0007); ts_headline (the costly part) then runs once per work.
     sql = f"""
-        SELECT best.work_id, best.position, ts_headline('{CONFIG}', best.text, best.q, %s)
+        SELECT best.work_id, best.position, ts_headline('{CONFIG}', quire_plain_text(best.body_html), best.q, %s)
         FROM (
-            SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position, p.text, q
+            SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position, ch.body_html, q
             FROM stories_chapter ch,
-                 websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q,
-                 LATERAL (SELECT quire_plain_text(ch.body_html) AS text) p,
-                 LATERAL to_tsvector('{CONFIG}', public.unaccent(p.text)) v
-            WHERE ch.work_id = ANY(%s) AND v @@ q
-            ORDER BY ch.work_id, ts_rank(v, q) DESC, ch.position
+                 websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q
+            WHERE ch.work_id = ANY(%s) AND ch.search_vector @@ q
+            ORDER BY ch.work_id, ts_rank(ch.search_vector, q) DESC, ch.position
         ) best
     """  # noqa: S608 - CONFIG is a constant; every value is a parameter
     with connection.cursor() as cursor:
