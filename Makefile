@@ -72,5 +72,5 @@ bench-data: venv
 	$(BIN)/python bench/generate.py --works $(or $(BENCH_WORKS),100000)
 
 # Load run against gunicorn on 127.0.0.1 (run `make bench-data` once first).
-bench: venv wrk
+bench: venv wrk static
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -3,18 +3,30 @@
     .venv/bin/python bench/generate.py --works 100000   # once: fills quire_bench
     .venv/bin/python bench/run.py                       # or: make bench
 
-For each scenario the server is restarted (its in-process caches empty), then wrk
-runs a short cold pass and a longer warm pass. Every request takes the next URL
-from a list of hundreds drawn from the data (different tags, filters, search words,
-pages, sorts), so no single cached page can answer the run. /healthz, a view that
-only runs SELECT 1, is the yardstick measured in the same run.
+Each scenario has hundreds of URLs drawn from the data (different tags, filters,
+search words, pages, sorts). For each, the server is restarted with empty caches,
+then two passes are measured:
+
+- cold: every URL requested once, eight at a time: nothing is cached, so this is
+  what a page costs to build;
+- warm: wrk for --warm seconds over the same URLs again (each connection starting
+  at a different place in the list): guests' pages now come from the page cache
+  (stories/pagecache.py), or, with --no-page-cache, are built again with only the
+  blurb and count caches warm. The share of responses served from the page cache
+  is printed.
+
+/healthz, a view that only runs SELECT 1, is the yardstick measured in the same run.
+The cache is Redis when REDIS_URL is set or one answers on 127.0.0.1:6379 (its
+database 15 is emptied before each scenario), per-process memory otherwise.
 """
 
 import argparse
+import concurrent.futures
 import json
 import os
 import random
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -42,21 +54,29 @@ SERVER_ENV = {
 LUA = r"""
 local paths = {%(paths)s}
 local counter = 0
+local threads = {}
 setup = function(thread)
   counter = counter + 1
   thread:set("offset", counter * 7919)
+  table.insert(threads, thread)
 end
 init = function(args)
   i = offset or 0
+  hits = 0
 end
 request = function()
   i = i + 1
   return wrk.format("GET", paths[(i %% #paths) + 1])
 end
+response = function(status, headers, body)
+  if headers["X-Quire-Cache"] == "hit" then hits = hits + 1 end
+end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d\n", summary.requests, summary.duration,
+  local total_hits = 0
+  for _, thread in ipairs(threads) do total_hits = total_hits + thread:get("hits") end
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d %%d %%d\n", summary.requests, summary.duration,
     latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout, total_hits))
 end
 """
 
@@ -121,6 +141,10 @@ def build_urls(seed: int) -> dict[str, list[str]]:
     tag_pages = [f"/tags/{slug}/?{urlencode({'page': rng.choice([1, 1, 1, 2, 3])})}" for slug in popular]
     rng.shuffle(filtered)
     rng.shuffle(searches)
+    # Each URL once: the cold pass then measures pages that are not in the cache.
+    unfiltered, filtered, searches, tag_pages = (
+        list(dict.fromkeys(urls)) for urls in (unfiltered, filtered, searches, tag_pages)
+    )
     return {
         "healthz": ["/healthz"],
         "works unfiltered": unfiltered,
@@ -170,7 +194,7 @@ def wrk(port: int, paths: list[str], seconds: int, connections: int) -> dict:
     finally:
         os.unlink(handle.name)
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    requests, duration_us, p50, p95, p99, errors = (int(x) for x in line.split()[1:])
+    requests, duration_us, p50, p95, p99, errors, hits = (int(x) for x in line.split()[1:])
     return {
         "rps": requests / (duration_us / 1e6),
         "p50": p50 / 1000,
@@ -178,7 +202,59 @@ def wrk(port: int, paths: list[str], seconds: int, connections: int) -> dict:
         "p99": p99 / 1000,
         "errors": errors,
         "requests": requests,
+        "hits": hits,
     }
+
+
+def once_each(port: int, paths: list[str], connections: int) -> dict:
+    """Every URL once, `connections` at a time: the cost of building each page."""
+
+    def fetch(path: str) -> tuple[float, bool, bool]:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"http://{HOST}:{port}{path}", timeout=30) as response:
+                response.read()
+                ok, hit = response.status == 200, response.headers.get("X-Quire-Cache") == "hit"
+        except OSError:
+            ok, hit = False, False
+        return time.perf_counter() - started, ok, hit
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(connections) as pool:
+        results = list(pool.map(fetch, paths))
+    elapsed = time.perf_counter() - started
+    latencies = sorted(seconds * 1000 for seconds, _, _ in results)
+
+    def percentile(share: float) -> float:
+        return latencies[min(len(latencies) - 1, int(share * len(latencies)))]
+
+    return {
+        "rps": len(paths) / elapsed,
+        "p50": percentile(0.50),
+        "p95": percentile(0.95),
+        "p99": percentile(0.99),
+        "errors": sum(not ok for _, ok, _ in results),
+        "requests": len(paths),
+        "hits": sum(hit for _, _, hit in results),
+    }
+
+
+def choose_cache() -> str | None:
+    """REDIS_URL, or the machine's Redis on its usual port, or None (per-process memory)."""
+    if os.environ.get("REDIS_URL"):
+        return os.environ["REDIS_URL"]
+    try:
+        with socket.create_connection((HOST, 6379), timeout=0.5):
+            return f"redis://{HOST}:6379/15"
+    except OSError:
+        return None
+
+
+def empty_cache(redis_url: str | None) -> None:
+    if redis_url:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()
 
 
 def main() -> None:
@@ -186,37 +262,49 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--cold", type=int, default=5, help="seconds of the cold pass")
     parser.add_argument("--warm", type=int, default=20, help="seconds of the warm pass")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--only", help="run only scenarios whose name contains this")
+    parser.add_argument("--no-page-cache", action="store_true", help="serve with QUIRE_PAGE_CACHE_SECONDS=0")
     args = parser.parse_args()
     if not Path(WRK).exists():
         sys.exit(f"{WRK} not found: `make bench` installs Debian's wrk")
 
+    redis_url = choose_cache()
+    if redis_url:
+        SERVER_ENV["REDIS_URL"] = redis_url
+    if args.no_page_cache:
+        SERVER_ENV["QUIRE_PAGE_CACHE_SECONDS"] = "0"
     urls = build_urls(args.seed)
     total = urls.pop("_total")[0]
-    print(f"quire_bench: {total} works; gunicorn {args.workers} workers; wrk -t2 -c{args.connections}")
+    cache_name = redis_url or "per-process memory"
+    page_cache = "off" if args.no_page_cache else "on"
+    print(f"quire_bench: {total} works; gunicorn {args.workers} workers; {args.connections} connections")
+    print(f"cache: {cache_name}; guests' page cache {page_cache}")
     rows = []
     for name, paths in urls.items():
         if args.only and args.only not in name and name != "healthz":
             continue
+        empty_cache(redis_url)
         with Server(args.port, args.workers):
-            cold = wrk(args.port, paths, args.cold, args.connections)
+            cold = once_each(args.port, paths * 200 if name == "healthz" else paths, args.connections)
             warm = wrk(args.port, paths, args.warm, args.connections)
         rows.append((name, len(paths), cold, warm))
         print(f"  {name}: done ({len(paths)} URLs)", flush=True)
 
     yardstick = rows[0][3]["rps"]
     print()
-    print("| scenario | URLs | pass | req/s | p50 ms | p95 ms | p99 ms | errors | % of /healthz |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| scenario | URLs | pass | requests | req/s | p50 ms | p95 ms | p99 ms | errors | from cache | % of /healthz |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, count, cold, warm in rows:
         for label, result in (("cold", cold), ("warm", warm)):
             share = 100 * result["rps"] / yardstick
+            cached = 100 * result["hits"] / max(result["requests"], 1)
             print(
-                f"| {name} | {count} | {label} | {result['rps']:.0f} | {result['p50']:.1f} | {result['p95']:.1f} "
-                f"| {result['p99']:.1f} | {result['errors']} | {share:.0f}% |"
+                f"| {name} | {count} | {label} | {result['requests']} | {result['rps']:.0f} | {result['p50']:.1f} "
+                f"| {result['p95']:.1f} | {result['p99']:.1f} | {result['errors']} | {cached:.0f}% | {share:.0f}% |"
             )
 
 
