@@ -2,7 +2,6 @@
 (stories/pagecache.py, migration 0006_listing_generation)."""
 
 import pytest
-from bs4 import BeautifulSoup
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -14,13 +13,9 @@ from django.urls import reverse
 from stories.models import Tag, TagKind, Work
 from stories.pagecache import HEADER, listing_generation
 from tests.factories import TagFactory, UserFactory, WorkFactory
+from tests.helpers import blurb_titles as titles
 
 WORK_COUNTERS = {"hit_count", "kudos_count", "comment_count", "bookmark_count"}
-
-
-def titles(response) -> set[str]:
-    soup = BeautifulSoup(response.content, "html.parser")
-    return {a.get_text() for a in soup.select(".blurb-title a")}
 
 
 @pytest.fixture

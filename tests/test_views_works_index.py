@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from stories.models import Tag, TagKind, Work
 from tests.factories import TagFactory, WorkFactory
+from tests.helpers import blurb_titles as titles
 
 
 @pytest.fixture(autouse=True)
@@ -26,11 +27,6 @@ def _fresh_facets():
 def result_count(response) -> int:
     soup = BeautifulSoup(response.content, "html.parser")
     return int(soup.select_one(".result-count")["data-count"])
-
-
-def titles(response) -> set[str]:
-    soup = BeautifulSoup(response.content, "html.parser")
-    return {a.get_text() for a in soup.select(".blurb-title a")}
 
 
 @pytest.fixture
