@@ -7,4 +7,4 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from stories import signals  # noqa: F401
+        from stories import lookups, signals  # noqa: F401 - registered on import

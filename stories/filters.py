@@ -22,7 +22,6 @@ from django.db.models.functions import Lower
 
 from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning, Work
 from stories.pagecache import listing_generation
-from stories.search import AnyOf  # noqa: F401 - registers the pk__any_of lookup used below
 from stories.tagging import clean_tag_name
 
 SORTS = {

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import nh3
 from django.db import connection
-from django.db.models import BigAutoField, BooleanField, F, FloatField, Func, Lookup, Q, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
@@ -70,22 +70,6 @@ class Rank(Func):
 class WordSimilarity(Func):
     function = "word_similarity"
     output_field = FloatField()
-
-
-@BigAutoField.register_lookup
-class AnyOf(Lookup):
-    """`pk__any_of=[...]`: `id = ANY(%s)` with the whole list as one parameter, so a
-    list of two thousand ids costs one parameter to compile, not two thousand."""
-
-    lookup_name = "any_of"
-    prepare_rhs = False
-
-    def get_prep_lookup(self):
-        return [int(value) for value in self.rhs]
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
 
 
 def search_ids(works, query: str) -> list[int]:

@@ -16,7 +16,8 @@ tests/test_pagecache.py checks that every other column of stories_work is watche
 
 from django.db import migrations
 
-COUNTERS = ("hit_count", "kudos_count", "comment_count", "bookmark_count")
+# Every column but the id and the counters (hit_count, kudos_count, comment_count,
+# bookmark_count).
 WORK_COLUMNS = (
     "title summary summary_html disclaimer notes notes_html end_notes end_notes_html rating warnings categories "
     "language status published_on updated_at created_at is_complete expected_chapters is_hidden hidden_reason "

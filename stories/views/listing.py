@@ -2,8 +2,9 @@
 form, the sidebar with facet counts, sorting and pagination, in a fixed number of
 queries whatever the page holds.
 
-Counting is what costs at scale. The total of an index or tag page is cached with
-its facet counts for a minute (the same key: filters, not page or sort). A search
+Counting is what costs at scale. For guests, the total of an index or tag page is
+cached with its facet counts (the same key: filters and the listing generation, not
+page or sort), so any change to what they count gives new keys. A search
 counts at most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a
 result bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
