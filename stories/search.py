@@ -16,14 +16,13 @@ from dataclasses import dataclass
 import nh3
 from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
-from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers do
-CANDIDATES = 1000  # of each kind, see search_works()
+CANDIDATES = 1000  # of each kind, see ranked_ids()
 NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
 
@@ -72,44 +71,46 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def search_ids(works, query: str) -> list[int]:
-    """The ids of the bounded candidate sets of `works` matching `query` (see
-    search_works): two queries, each through its own GIN index."""
+def ranked_ids(works, query: str) -> list[int]:
+    """The ids of `works` matching `query`, best first, in one query.
+
+    A query of very common words can match most of the archive, and ranking all of
+    it would read every work's vector, so the candidates are bounded, each set
+    drawn through its own GIN index: up to CANDIDATES works that match in title,
+    tags, creators or summary (`search_head`), and up to CANDIDATES that match
+    anywhere. Ranking reads only the small `search_head` vector (title A, tags and
+    creators B, summary C), so a work that matches only in its story text ranks
+    after every work that matches in those. Ties go to the newer work. `works` must
+    already carry the reader's filters, so that the candidates are drawn from what
+    the reader asked for."""
     tsquery = WebSearchQuery(query)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", flat=True)
-    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", flat=True)
-    return sorted({*in_head[:CANDIDATES], *anywhere[:CANDIDATES]})
+    rank = Rank(F("search_head"), tsquery)
+    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", rank)
+    # The other set needs no rank of its own: a work in it that also matches in its
+    # head is in the first set too, unless that set is full, and then only the
+    # first set's works can be shown (see SEARCH_COUNT_CAP).
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", Value(0.0))
+    ranks: dict[int, float] = {}
+    for pk, score in in_head[:CANDIDATES].union(anywhere[:CANDIDATES], all=True):
+        ranks[pk] = max(score, ranks.get(pk, 0.0))
+    return sorted(ranks, key=lambda pk: (-ranks[pk], -pk))
 
 
-def search_works(works, query: str, *, near: bool = False, ids: list[int] | None = None):
-    """`works` that match `query`, annotated with `rank` (best first when ordered by
-    it). `works` must already carry the reader's filters, so that the bounded
-    candidate sets below are drawn from what the reader asked for. Ranking reads the small `search_head` vector (title A, tags and creators B,
-    summary C), so a work that matches only in its story text ranks after every work
-    that matches in those, and ranking thousands of matches stays cheap.
+def search_works(works, query: str, *, near: bool = False):
+    """`works` that match `query` (see ranked_ids).
 
     With `near`, works whose title or a tag is spelled nearly like the query match
-    instead (so "Harry Poter" still finds "Harry Potter"): the fallback when the
-    exact search finds nothing."""
-    if near:
-        # Two bounded id sets, each found through its own trigram index: a fallback
-        # must stay cheap even when a near spelling is a very popular tag.
-        alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]
-        tagged_alike = TaggedWork.objects.filter(tag__in=alike_tags).values("content_object_id")[:NEAR_WORKS]
-        titled_alike = Work.objects.filter(title__trigram_word_similar=query).values("pk")[:NEAR_WORKS]
-        matches = Q(pk__in=titled_alike) | Q(pk__in=tagged_alike)
-        return works.filter(matches).annotate(rank=WordSimilarity(Value(query), F("title")))
-    tsquery = WebSearchQuery(query)
-    # Candidates first, each set through its own GIN index and bounded: up to
-    # CANDIDATES works that match in title, tags, creators or summary, and up to
-    # CANDIDATES that match anywhere. A query of very common words can match most
-    # of the archive; ranking all of it would read every work's vector.
-    # The ids are fetched here, once (two queries): counting, ranking, paging and
-    # facets then work on at most 2 * CANDIDATES known rows.
-    # `ids`, when given, are search_ids(works, query), already fetched by the caller.
-    if ids is None:
-        ids = search_ids(works, query)
-    return works.filter(pk__any_of=ids).annotate(rank=Coalesce(Rank(F("search_head"), tsquery), Value(0.0)))
+    instead (so "Harry Poter" still finds "Harry Potter"), annotated with `rank`,
+    their similarity: the fallback when the exact search finds nothing."""
+    if not near:
+        return works.filter(pk__any_of=ranked_ids(works, query))
+    # Two bounded id sets, each found through its own trigram index: a fallback
+    # must stay cheap even when a near spelling is a very popular tag.
+    alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]
+    tagged_alike = TaggedWork.objects.filter(tag__in=alike_tags).values("content_object_id")[:NEAR_WORKS]
+    titled_alike = Work.objects.filter(title__trigram_word_similar=query).values("pk")[:NEAR_WORKS]
+    matches = Q(pk__in=titled_alike) | Q(pk__in=tagged_alike)
+    return works.filter(matches).annotate(rank=WordSimilarity(Value(query), F("title")))
 
 
 @dataclass

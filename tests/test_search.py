@@ -88,6 +88,23 @@ def test_title_outranks_tags_outranks_summary_outranks_text(client, db):
     assert found(search(client, "falcon")) == ["Falcon", "In tags", "In summary", "In text"]
 
 
+def test_relevance_pages_follow_one_order(client, db, settings):
+    """Best first across pages, ties to the newer work, every match on exactly one
+    page: the order is settled once for the whole result, not page by page."""
+    settings.QUIRE_WORKS_PER_PAGE = 3
+    text_only = []
+    for i in range(4):
+        work = WorkFactory(title=f"Plain {i}", chapters=0)
+        ChapterFactory(work=work, position=1, body="An otter swam past.")
+        text_only.append(work.title)
+    WorkFactory(title="Otter", summary="An otter.")
+    WorkFactory(title="Summary only", summary="The otter again.")
+    pages = [found(search(client, "otter", page=number)) for number in (1, 2)]
+    assert pages[0] == ["Otter", "Summary only", text_only[3]]
+    assert pages[1] == text_only[2::-1]
+    assert search(client, "otter", page=3).status_code == 404
+
+
 def test_websearch_syntax(client, db):
     WorkFactory(title="Red apple")
     WorkFactory(title="Green apple")

@@ -72,8 +72,12 @@ class Tag(TagBase):
 
 
 class TaggedWork(TaggedItemBase):
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_works")
-    content_object = models.ForeignKey("stories.Work", on_delete=models.CASCADE, related_name="tagged_items")
+    # No single-column indexes: the two below lead with each column, and the one
+    # on (content_object, tag) lets facet counts read taggings from the index alone.
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_works", db_index=False)
+    content_object = models.ForeignKey(
+        "stories.Work", on_delete=models.CASCADE, related_name="tagged_items", db_index=False
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="taggedwork_unique")]

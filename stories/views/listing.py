@@ -23,7 +23,7 @@ from stories.filters import (
     filter_works,
     sort_works,
 )
-from stories.search import is_plain, search_ids, search_works, snippets_for
+from stories.search import is_plain, ranked_ids, search_works, snippets_for
 from stories.views.works import paginate
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
@@ -46,21 +46,21 @@ def render_works_index(
     reader_base = works
     near = capped = False
     key = facet_cache_key(request, facet_prefix)
-    known_ids = None
+    known_ids = ranked = None
     if query:
         # The search runs over the filtered works (its candidate sets are bounded);
         # facets need the search without the filters as their base.
         filtered = filter_works(works, work_filter)
-        ids = search_ids(filtered, query)
-        works = search_works(filtered, query, ids=ids)
+        ranked = ranked_ids(filtered, query)
+        works = filtered.filter(pk__any_of=ranked)
         base = search_works(reader_base, query) if work_filter.narrows else works
         # The ids were drawn from the filtered works: there are exactly that many.
-        count = len(ids)
+        count = len(ranked)
         if not work_filter.narrows:
-            known_ids = ids
+            known_ids = ranked
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
-            base, near, known_ids = search_works(reader_base, query, near=True), True, None
+            base, near, known_ids, ranked = search_works(reader_base, query, near=True), True, None, None
             works = filter_works(base, work_filter)
             count = _capped_count(works)
         capped = count > SEARCH_COUNT_CAP
@@ -68,15 +68,21 @@ def render_works_index(
     else:
         base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
-    ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
-    ordered = ordered.for_listing().defer(*NOT_LISTED)
     if not query:
         count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()
             if key:
                 cache.set("count:" + key, count, FACET_CACHE_SECONDS)
-    page = paginate(request, ordered, count=count)
+    if ranked is not None and sort == "relevance":
+        # Already in order: the page needs only its twenty works.
+        page = paginate(request, ranked, count=count)
+        listed = filtered.filter(pk__any_of=page.object_list).for_listing().defer(*NOT_LISTED).order_by()
+        by_pk = {work.pk: work for work in listed}
+        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+    else:
+        ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
+        page = paginate(request, ordered.for_listing().defer(*NOT_LISTED), count=count)
     facets = facet_counts(base, work_filter, cache_key=key, result_ids=known_ids)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
