@@ -100,15 +100,15 @@ def build_urls(seed: int) -> dict[str, list[str]]:
         cursor.execute(
             """
             SELECT w.id, w.title, w.summary, w.rating,
-                   array_agg(t.slug ORDER BY t.kind) FILTER (WHERE t.kind = 'fandom'),
-                   array_agg(t.slug) FILTER (WHERE t.kind <> 'fandom'),
-                   array_agg(split_part(t.name, ' ', 1)) FILTER (WHERE t.kind = 'character')
+                   array_agg(t.slug ORDER BY t.slug) FILTER (WHERE t.kind = 'fandom'),
+                   array_agg(t.slug ORDER BY t.slug) FILTER (WHERE t.kind <> 'fandom'),
+                   array_agg(split_part(t.name, ' ', 1) ORDER BY t.name) FILTER (WHERE t.kind = 'character')
             FROM stories_work w
             JOIN stories_taggedwork tw ON tw.content_object_id = w.id
             JOIN stories_tag t ON t.id = tw.tag_id
             WHERE w.id IN (SELECT id FROM stories_work TABLESAMPLE BERNOULLI (2) REPEATABLE (%s)
                            WHERE status = 'posted' AND NOT is_hidden AND NOT restricted LIMIT 600)
-            GROUP BY w.id
+            GROUP BY w.id ORDER BY w.id
             """,
             [seed],
         )
@@ -116,7 +116,7 @@ def build_urls(seed: int) -> dict[str, list[str]]:
         cursor.execute(
             """
             SELECT t.slug FROM stories_tag t JOIN stories_taggedwork tw ON tw.tag_id = t.id
-            WHERE t.synonym_of_id IS NULL GROUP BY t.slug ORDER BY count(*) DESC LIMIT 400
+            WHERE t.synonym_of_id IS NULL GROUP BY t.slug ORDER BY count(*) DESC, t.slug LIMIT 400
             """
         )
         popular = [row[0] for row in cursor.fetchall()]
