@@ -107,7 +107,7 @@ def build_urls(seed: int) -> dict[str, list[str]]:
             JOIN stories_taggedwork tw ON tw.content_object_id = w.id
             JOIN stories_tag t ON t.id = tw.tag_id
             WHERE w.id IN (SELECT id FROM stories_work TABLESAMPLE BERNOULLI (2) REPEATABLE (%s)
-                           WHERE status = 'posted' AND NOT is_hidden AND NOT restricted LIMIT 600)
+                           WHERE status = 'posted' AND NOT is_hidden AND NOT restricted ORDER BY md5(id::text) LIMIT 600)
             GROUP BY w.id ORDER BY w.id
             """,
             [seed],
