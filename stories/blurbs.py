@@ -11,7 +11,6 @@ with one cache.get_many and renders only the missing ones.
 
 import hashlib
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.template.defaultfilters import date as date_filter
 from django.utils.html import escape
@@ -110,14 +109,16 @@ def render_blurb(work) -> str:
         f"  \n"
         f"  {tag_list}\n"
         f"  {summary}\n"
+        # Counts grouped as the template's intcomma groups them in English, the
+        # archive's language, without its locale lookup per number.
         f'  <dl class="stats">\n'
         f"    <dt>Language</dt><dd>{escape(work.language_name)}</dd>\n"
-        f"    <dt>Words</dt><dd>{intcomma(work.word_count)}</dd>\n"
+        f"    <dt>Words</dt><dd>{work.word_count:,}</dd>\n"
         f"    <dt>Chapters</dt><dd>{escape(work.chapters_display)}</dd>\n"
-        f"    <dt>Kudos</dt><dd>{intcomma(work.kudos_count)}</dd>\n"
-        f"    <dt>Comments</dt><dd>{intcomma(work.comment_count)}</dd>\n"
-        f"    <dt>Bookmarks</dt><dd>{intcomma(work.bookmark_count)}</dd>\n"
-        f"    <dt>Hits</dt><dd>{intcomma(work.hit_count)}</dd>\n"
+        f"    <dt>Kudos</dt><dd>{work.kudos_count:,}</dd>\n"
+        f"    <dt>Comments</dt><dd>{work.comment_count:,}</dd>\n"
+        f"    <dt>Bookmarks</dt><dd>{work.bookmark_count:,}</dd>\n"
+        f"    <dt>Hits</dt><dd>{work.hit_count:,}</dd>\n"
         f"  </dl>\n"
         f"</article>\n"
     )

@@ -18,11 +18,12 @@ from django.db import connection
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
+from stories.filters import FACET_COLUMNS
 from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers do
-CANDIDATES = 1000  # of each kind, see ranked_ids()
+CANDIDATES = 1000  # of each kind, see ranked_matches()
 NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
 
@@ -71,8 +72,10 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def ranked_ids(works, query: str) -> list[int]:
-    """The ids of `works` matching `query`, best first, in one query.
+def ranked_matches(works, query: str) -> dict[int, tuple]:
+    """The works of `works` matching `query`, best first, in one query: each id with
+    its filters.FACET_COLUMNS, read from the rows the search visits anyway, so that
+    the facet counts of a search need no query of their own.
 
     A query of very common words can match most of the archive, and ranking all of
     it would read every work's vector, so the candidates are bounded, each set
@@ -85,25 +88,30 @@ def ranked_ids(works, query: str) -> list[int]:
     the reader asked for."""
     tsquery = WebSearchQuery(query)
     rank = Rank(F("search_head"), tsquery)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by().values_list("pk", rank)
+    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by()
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by()
     # The other set needs no rank of its own: a work in it that also matches in its
     # head is in the first set too, unless that set is full, and then only the
-    # first set's works can be shown (see SEARCH_COUNT_CAP).
-    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by().values_list("pk", Value(0.0))
+    # first set's works can be shown (views.listing.SEARCH_COUNT_CAP).
+    matches = in_head.values_list("pk", rank, *FACET_COLUMNS)[:CANDIDATES].union(
+        anywhere.values_list("pk", Value(0.0), *FACET_COLUMNS)[:CANDIDATES], all=True
+    )
     ranks: dict[int, float] = {}
-    for pk, score in in_head[:CANDIDATES].union(anywhere[:CANDIDATES], all=True):
+    columns: dict[int, tuple] = {}
+    for pk, score, *row in matches:
         ranks[pk] = max(score, ranks.get(pk, 0.0))
-    return sorted(ranks, key=lambda pk: (-ranks[pk], -pk))
+        columns[pk] = tuple(row)
+    return {pk: columns[pk] for pk in sorted(ranks, key=lambda pk: (-ranks[pk], -pk))}
 
 
 def search_works(works, query: str, *, near: bool = False):
-    """`works` that match `query` (see ranked_ids).
+    """`works` that match `query` (see ranked_matches).
 
     With `near`, works whose title or a tag is spelled nearly like the query match
     instead (so "Harry Poter" still finds "Harry Potter"), annotated with `rank`,
     their similarity: the fallback when the exact search finds nothing."""
     if not near:
-        return works.filter(pk__any_of=ranked_ids(works, query))
+        return works.filter(pk__any_of=list(ranked_matches(works, query)))
     # Two bounded id sets, each found through its own trigram index: a fallback
     # must stay cheap even when a near spelling is a very popular tag.
     alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]

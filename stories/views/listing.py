@@ -23,7 +23,7 @@ from stories.filters import (
     filter_works,
     sort_works,
 )
-from stories.search import is_plain, ranked_ids, search_works, snippets_for
+from stories.search import is_plain, ranked_matches, search_works, snippets_for
 from stories.views.works import paginate
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
@@ -46,21 +46,22 @@ def render_works_index(
     reader_base = works
     near = capped = False
     key = facet_cache_key(request, facet_prefix)
-    known_ids = ranked = None
+    known_rows = ranked = None
     if query:
         # The search runs over the filtered works (its candidate sets are bounded);
         # facets need the search without the filters as their base.
         filtered = filter_works(works, work_filter)
-        ranked = ranked_ids(filtered, query)
+        matches = ranked_matches(filtered, query)
+        ranked = list(matches)
         works = filtered.filter(pk__any_of=ranked)
         base = search_works(reader_base, query) if work_filter.narrows else works
         # The ids were drawn from the filtered works: there are exactly that many.
         count = len(ranked)
         if not work_filter.narrows:
-            known_ids = ranked
+            known_rows = matches
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
-            base, near, known_ids, ranked = search_works(reader_base, query, near=True), True, None, None
+            base, near, known_rows, ranked = search_works(reader_base, query, near=True), True, None, None
             works = filter_works(base, work_filter)
             count = _capped_count(works)
         capped = count > SEARCH_COUNT_CAP
@@ -83,7 +84,7 @@ def render_works_index(
     else:
         ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
         page = paginate(request, ordered.for_listing().defer(*NOT_LISTED), count=count)
-    facets = facet_counts(base, work_filter, cache_key=key, result_ids=known_ids)
+    facets = facet_counts(base, work_filter, cache_key=key, result_rows=known_rows)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
     tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
