@@ -87,21 +87,23 @@ def ranked_matches(works, query: str) -> dict[int, tuple]:
     already carry the reader's filters, so that the candidates are drawn from what
     the reader asked for."""
     tsquery = WebSearchQuery(query)
-    rank = Rank(F("search_head"), tsquery)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).order_by()
-    anywhere = works.filter(Matches(F("search_vector"), tsquery)).order_by()
+    in_head = works.filter(Matches(F("search_head"), tsquery)).annotate(rank=Rank(F("search_head"), tsquery))
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
     # The other set needs no rank of its own: a work in it that also matches in its
     # head is in the first set too, unless that set is full, and then only the
     # first set's works can be shown (views.listing.SEARCH_COUNT_CAP).
-    matches = in_head.values_list("pk", rank, *FACET_COLUMNS)[:CANDIDATES].union(
-        anywhere.values_list("pk", Value(0.0), *FACET_COLUMNS)[:CANDIDATES], all=True
+    columns = ("pk", "rank", *FACET_COLUMNS)
+    matches = (
+        in_head.order_by()
+        .values_list(*columns)[:CANDIDATES]
+        .union(anywhere.order_by().values_list(*columns)[:CANDIDATES], all=True)
+        .order_by("-rank", "-pk")
     )
-    ranks: dict[int, float] = {}
-    columns: dict[int, tuple] = {}
-    for pk, score, *row in matches:
-        ranks[pk] = max(score, ranks.get(pk, 0.0))
-        columns[pk] = tuple(row)
-    return {pk: columns[pk] for pk in sorted(ranks, key=lambda pk: (-ranks[pk], -pk))}
+    found: dict[int, tuple] = {}
+    for pk, _rank, *row in matches:
+        # A work in both sets comes first with its rank from the first.
+        found.setdefault(pk, tuple(row))
+    return found
 
 
 def search_works(works, query: str, *, near: bool = False):
