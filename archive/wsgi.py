@@ -10,6 +10,6 @@ application = get_wsgi_application()
 # template nodes); with Python's default threshold of 700 allocations the young
 # generation is collected several times per request, each time also walking every
 # object Django loaded at start-up. Those are frozen out of collection, and the
-# young generation is collected less often (bench/README.md has the figures).
+# young generation is collected less often (figures in bench/README.md).
 gc.freeze()
 gc.set_threshold(10_000, 10, 10)

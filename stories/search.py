@@ -4,9 +4,10 @@ The vector: `Work.search_vector`, kept current by database triggers (migration
 0003_discovery_search) from the title (weight A), tags with their canonical names
 and creators (B), summary (C) and story text (D), all through `unaccent`.
 
-The query: `websearch_to_tsquery` (quoted phrases, `-word`, `or`), ranked with
-`ts_rank`; a misspelt title or tag still finds its work through trigram word
-similarity (pg_trgm, GIN indexes). Snippets: `ts_headline` over the chapters of the
+The query: `websearch_to_tsquery` (quoted phrases, `-word`, `or`); bounded
+candidate sets are drawn and ranked with `ts_rank` in one query (ranked_matches).
+A misspelt title or tag still finds its work through trigram word similarity
+(pg_trgm, GIN indexes). Snippets: `ts_headline` over the chapters of the
 twenty works on the page only, never over the whole result.
 """
 
