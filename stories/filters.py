@@ -293,9 +293,8 @@ def facet_counts(
     `base` is the unfiltered list. At most four queries whatever the size of the
     result. Past FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE
     works (the sidebar says so); they are cached for a minute under `cache_key`.
-    `result_rows`, when the caller already holds them, are the works of `base`
-    filtered (a search without filters), each id with its FACET_COLUMNS: no query is
-    needed to draw the sample.
+    `result_rows`, when the caller already holds them, are the result (a search's
+    matches), each id with its FACET_COLUMNS: no query is needed to draw the sample.
     """
     if cache_key:
         key = "facets:" + cache_key

@@ -73,6 +73,15 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
+def _candidates(works, query: str):
+    """The two bounded candidate sets of `works` matching `query` (see
+    ranked_matches), each drawn through its own GIN index, not yet cut."""
+    tsquery = WebSearchQuery(query)
+    in_head = works.filter(Matches(F("search_head"), tsquery)).annotate(rank=Rank(F("search_head"), tsquery))
+    anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
+    return in_head.order_by(), anywhere.order_by()
+
+
 def ranked_matches(works, query: str) -> dict[int, tuple]:
     """The works of `works` matching `query`, best first, in one query: each id with
     its filters.FACET_COLUMNS, read from the rows the search visits anyway, so that
@@ -87,17 +96,14 @@ def ranked_matches(works, query: str) -> dict[int, tuple]:
     after every work that matches in those. Ties go to the newer work. `works` must
     already carry the reader's filters, so that the candidates are drawn from what
     the reader asked for."""
-    tsquery = WebSearchQuery(query)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).annotate(rank=Rank(F("search_head"), tsquery))
-    anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
+    in_head, anywhere = _candidates(works, query)
     # The other set needs no rank of its own: a work in it that also matches in its
     # head is in the first set too, unless that set is full, and then only the
     # first set's works can be shown (views.listing.SEARCH_COUNT_CAP).
     columns = ("pk", "rank", *FACET_COLUMNS)
     matches = (
-        in_head.order_by()
-        .values_list(*columns)[:CANDIDATES]
-        .union(anywhere.order_by().values_list(*columns)[:CANDIDATES], all=True)
+        in_head.values_list(*columns)[:CANDIDATES]
+        .union(anywhere.values_list(*columns)[:CANDIDATES], all=True)
         .order_by("-rank", "-pk")
     )
     found: dict[int, tuple] = {}
@@ -108,13 +114,15 @@ def ranked_matches(works, query: str) -> dict[int, tuple]:
 
 
 def search_works(works, query: str, *, near: bool = False):
-    """`works` that match `query` (see ranked_matches).
+    """`works` that match `query`, the same bounded candidates as ranked_matches,
+    as a queryset that runs nothing until it is used.
 
     With `near`, works whose title or a tag is spelled nearly like the query match
     instead (so "Harry Poter" still finds "Harry Potter"), annotated with `rank`,
     their similarity: the fallback when the exact search finds nothing."""
     if not near:
-        return works.filter(pk__any_of=list(ranked_matches(works, query)))
+        in_head, anywhere = _candidates(works, query)
+        return works.filter(Q(pk__in=in_head.values("pk")[:CANDIDATES]) | Q(pk__in=anywhere.values("pk")[:CANDIDATES]))
     # Two bounded id sets, each found through its own trigram index: a fallback
     # must stay cheap even when a near spelling is a very popular tag.
     alike_tags = Tag.objects.filter(name__trigram_word_similar=query).values("pk")[:NEAR_TAGS]

@@ -1,13 +1,17 @@
 """Full-text search: the vector follows every change, ranking, phrases, snippets,
 misspellings, filters, hostile queries, query counts."""
 
+from datetime import timedelta
+
 import html5lib
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
+from stories import search as search_module
 from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
 from stories.search import clean_query, highlight
 from stories.services import work_set_tags
@@ -137,6 +141,27 @@ def test_search_combines_with_filters(client, db):
     assert found(search(client, "storm", tag=fandom.slug, rating="teen")) == ["Storm at sea"]
     response = search(client, "storm", sort="title")
     assert found(response) == ["Storm at sea", "Storm in town", "Storm on land"]
+
+
+def test_filtered_search_facets_count_the_works_it_shows(client, db, monkeypatch):
+    """Past the candidate bound, the facets of a filtered search count the works the
+    search found among the filtered ones, not a draw from the unfiltered search."""
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    chosen = TagFactory(name="Chosen", kind=TagKind.FANDOM)
+    also = TagFactory(name="Also", kind=TagKind.FREEFORM)
+    for i in range(10):
+        WorkFactory(title=f"Heron {i}")
+    for i in range(2):
+        WorkFactory(title=f"Heron tagged {i}", tags=[chosen, also])
+    # Last in the table and oldest: an unfiltered draw of three, in table or in
+    # date order, takes none of them.
+    Work.objects.filter(title__startswith="Heron tagged").update(updated_at=timezone.now() - timedelta(days=3000))
+    response = search(client, "heron", tag=chosen.slug)
+    assert len(found(response)) == 2
+    soup = BeautifulSoup(response.content, "html.parser")
+    facet = soup.find("input", attrs={"name": "tag", "value": also.slug}).find_next("span", class_="count")
+    followed = search(client, "heron", tag=[chosen.slug, also.slug])
+    assert int(facet["data-count"]) == len(found(followed)) == 2
 
 
 def test_search_only_shows_what_the_reader_may_see(client, db):

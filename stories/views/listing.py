@@ -48,17 +48,16 @@ def render_works_index(
     key = facet_cache_key(request, facet_prefix)
     known_rows = ranked = None
     if query:
-        # The search runs over the filtered works (its candidate sets are bounded);
-        # facets need the search without the filters as their base.
+        # The search runs over the filtered works (its candidate sets are bounded):
+        # its matches are the result, and the facets count them. A single-choice
+        # facet (rating, language) counts the search without that choice: `base`.
         filtered = filter_works(works, work_filter)
         matches = ranked_matches(filtered, query)
         ranked = list(matches)
         works = filtered.filter(pk__any_of=ranked)
-        base = search_works(reader_base, query) if work_filter.narrows else works
+        base, known_rows = search_works(reader_base, query), matches
         # The ids were drawn from the filtered works: there are exactly that many.
         count = len(ranked)
-        if not work_filter.narrows:
-            known_rows = matches
         if count == 0 and is_plain(query):
             # Nothing matches as typed: look for titles and tags spelled nearly so.
             base, near, known_rows, ranked = search_works(reader_base, query, near=True), True, None, None
