@@ -5,7 +5,10 @@ from django.db import migrations, models
 # column of taggedwork_unique (content_object, tag) and of (tag, content_object).
 # Only the indexes are dropped: letting Django alter the fields would also drop and
 # re-check both foreign keys, a full scan of the taggings.
-INDEXES = ["stories_taggedwork_content_object_id_b763821c", "stories_taggedwork_tag_id_14b89ef9"]
+INDEXES = {
+    "stories_taggedwork_content_object_id_b763821c": "content_object_id",
+    "stories_taggedwork_tag_id_14b89ef9": "tag_id",
+}
 
 
 class Migration(migrations.Migration):
@@ -19,9 +22,8 @@ class Migration(migrations.Migration):
                 migrations.RunSQL(
                     [f'DROP INDEX IF EXISTS "{name}"' for name in INDEXES],
                     reverse_sql=[
-                        'CREATE INDEX IF NOT EXISTS "stories_taggedwork_content_object_id_b763821c" '
-                        'ON "stories_taggedwork" ("content_object_id")',
-                        'CREATE INDEX IF NOT EXISTS "stories_taggedwork_tag_id_14b89ef9" ON "stories_taggedwork" ("tag_id")',
+                        f'CREATE INDEX IF NOT EXISTS "{name}" ON "stories_taggedwork" ("{column}")'
+                        for name, column in INDEXES.items()
                     ],
                 ),
             ],
