@@ -302,6 +302,12 @@ def main() -> None:
         flush_batch()
         cursor.execute("SELECT setval('stories_work_id_seq', %s)", [args.works])
         cursor.execute("SELECT setval('stories_chapter_id_seq', %s)", [chapter_id])
+        # What the taggings' root trigger (migration 0009) would have written, in one statement.
+        cursor.execute(
+            "UPDATE stories_taggedwork tw SET root_id = coalesce(t.synonym_of_id, t.id), "
+            "root_kind = coalesce(r.kind, t.kind) "
+            "FROM stories_tag t LEFT JOIN stories_tag r ON r.id = t.synonym_of_id WHERE t.id = tw.tag_id"
+        )
         say(f"{totals['works']} works, {totals['chapters']} chapters, {totals['taggings']} taggings loaded")
 
     fill_vectors(connection.settings_dict, args.works, say)

@@ -371,29 +371,37 @@ def _column_counts(rows: dict[int, tuple], any_rating: dict[int, tuple], any_lan
 
 def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
     """The most used tags of each kind among `ids`, synonyms counted under their
-    canonical tag and each work once."""
+    canonical tag and each work once.
+
+    The taggings carry their root tag and its kind (migration 0009), so the counting
+    reads one index and looks up only the tags that can be shown: those ranked in
+    the first FACET_TAGS_PER_KIND of their kind, ties included, cut by name here."""
     tags: dict[str, list[FacetValue]] = {kind: [] for kind, _ in TagKind.choices}
     if not ids:
         return tags
     query = """
-        SELECT kind, slug, name, n FROM (
-            SELECT root.kind, root.slug, root.name, c.n,
-                   row_number() OVER (PARTITION BY root.kind ORDER BY c.n DESC, root.name) AS place
+        SELECT top.root_kind, root.slug, root.name, top.n
+        FROM (
+            SELECT c.root_kind, c.root_id, c.n, rank() OVER (PARTITION BY c.root_kind ORDER BY c.n DESC) AS place
             FROM (
-                SELECT coalesce(t.synonym_of_id, t.id) AS root_id, count(DISTINCT tw.content_object_id) AS n
-                FROM stories_taggedwork tw JOIN stories_tag t ON t.id = tw.tag_id
-                WHERE tw.content_object_id = ANY(%s)
-                GROUP BY 1
-            ) c JOIN stories_tag root ON root.id = c.root_id
-        ) ranked
-        WHERE place <= %s
-        ORDER BY kind, n DESC, name
+                SELECT root_kind, root_id, count(*) AS n
+                FROM (
+                    SELECT DISTINCT content_object_id, root_kind, root_id
+                    FROM stories_taggedwork WHERE content_object_id = ANY(%s)
+                ) per_work
+                GROUP BY 1, 2
+            ) c
+        ) top JOIN stories_tag root ON root.id = top.root_id
+        WHERE top.place <= %s
+        ORDER BY top.root_kind, top.n DESC, root.name
     """
     with connection.cursor() as cursor:
         cursor.execute(query, [ids, FACET_TAGS_PER_KIND])
         rows = cursor.fetchall()
     for kind, slug, name, n in rows:
-        tags.setdefault(kind, []).append(FacetValue(slug, name, n))
+        shown = tags.setdefault(kind, [])
+        if len(shown) < FACET_TAGS_PER_KIND:
+            shown.append(FacetValue(slug, name, n))
     return tags
 
 

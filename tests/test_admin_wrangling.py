@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import connection
 from django.urls import reverse
 
 from stories.models import Tag, TaggedWork, TagKind
@@ -126,3 +127,86 @@ def test_synonym_chains_are_flattened(db):
     a_alias.refresh_from_db()
     a.refresh_from_db()
     assert a_alias.synonym_of == b and a.synonym_of == b and not a.canonical
+
+
+# The root each tagging counts under in facets (migration 0009), kept by triggers.
+
+
+def roots(*works) -> set[tuple[int, int, str, int]]:
+    return set(
+        TaggedWork.objects.filter(content_object__in=works).values_list(
+            "content_object_id", "tag_id", "root_kind", "root_id"
+        )
+    )
+
+
+@pytest.mark.django_db
+def test_a_tagging_counts_under_its_tag_or_its_canonical():
+    canonical = TagFactory(name="Hurt/Comfort", canonical=True)
+    synonym = TagFactory(name="hurt and comfort", synonym_of=canonical)
+    free = TagFactory(name="Fluff", kind=TagKind.FREEFORM)
+    work = WorkFactory(tags=[synonym, free])
+    assert roots(work) == {
+        (work.pk, synonym.pk, "freeform", canonical.pk),
+        (work.pk, free.pk, "freeform", free.pk),
+    }
+
+
+@pytest.mark.django_db
+def test_wrangling_moves_the_roots_of_existing_taggings():
+    naruto = TagFactory(name="Naruto", kind=TagKind.FANDOM)
+    spelling = TagFactory(name="NARUTO (TV)", kind=TagKind.FANDOM)
+    older_spelling = TagFactory(name="Naruto (Anime)", kind=TagKind.FANDOM, synonym_of=spelling)
+    work = WorkFactory(tags=[spelling, older_spelling])
+    tags_make_synonyms(tags=[spelling], canonical=naruto)
+    # The tag and its own synonym (re-pointed to the canonical) both count under it.
+    assert roots(work) == {
+        (work.pk, spelling.pk, "fandom", naruto.pk),
+        (work.pk, older_spelling.pk, "fandom", naruto.pk),
+    }
+    # Set free again (the canonical deleted): each counts under itself.
+    naruto.delete()
+    assert roots(work) == {
+        (work.pk, spelling.pk, "fandom", spelling.pk),
+        (work.pk, older_spelling.pk, "fandom", older_spelling.pk),
+    }
+
+
+@pytest.mark.django_db
+def test_a_kind_change_reaches_the_synonyms_taggings():
+    canonical = TagFactory(name="Sasuke", kind=TagKind.FREEFORM, canonical=True)
+    synonym = TagFactory(name="sasuke uchiha", kind=TagKind.FREEFORM, synonym_of=canonical)
+    work = WorkFactory(tags=[synonym])
+    Tag.objects.filter(pk=canonical.pk).update(kind=TagKind.CHARACTER)
+    assert roots(work) == {(work.pk, synonym.pk, "character", canonical.pk)}
+
+
+@pytest.mark.django_db
+def test_merged_taggings_count_under_the_target_and_roots_cannot_be_written_wrong():
+    into = TagFactory(name="Angst", canonical=True)
+    stray = TagFactory(name="angst!!")
+    work = WorkFactory(tags=[stray])
+    tags_merge(tags=[stray], into=into)
+    assert roots(work) == {(work.pk, into.pk, "freeform", into.pk)}
+    TaggedWork.objects.filter(content_object=work).update(root_id=stray.pk, root_kind="fandom")
+    assert roots(work) == {(work.pk, into.pk, "freeform", into.pk)}
+
+
+@pytest.mark.django_db
+def test_a_new_root_leaves_the_work_alone():
+    canonical = TagFactory(name="Slow Burn", canonical=True)
+    work = WorkFactory(tags=[canonical])
+
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid FROM stories_work WHERE id = %s", [work.pk])
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    # Roots change when a tag is wrangled, for every work of a popular tag: that
+    # must not recompute each work's search vector (which would rewrite its row).
+    TaggedWork.objects.filter(content_object=work).update(root_id=None)
+    assert row_version() == before
+    # A changed tag does.
+    TaggedWork.objects.filter(content_object=work).update(tag=TagFactory(name="Pining"))
+    assert row_version() != before

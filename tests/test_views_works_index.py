@@ -83,6 +83,21 @@ def test_facet_counts_the_canonical_tag_once_per_work(client, family):
     assert labels == {"Naruto": 3, "Bleach": 1}
 
 
+def test_tag_facets_show_the_most_used_of_each_kind_ties_by_name(client, db):
+    popular = TagFactory(name="Zzz Most Used", kind=TagKind.FREEFORM)
+    # Twelve tags used once each, created in an order unlike their names.
+    once = [TagFactory(name=f"Tag {letter}", kind=TagKind.FREEFORM) for letter in "LKJIHGFEDCBA"]
+    for tag in once:
+        WorkFactory(tags=[popular, tag])
+    soup = BeautifulSoup(client.get(reverse("stories:work-list")).content, "html.parser")
+    freeforms = soup.select_one('fieldset[data-kind="freeform"]')
+    shown = [
+        (label.contents[0].strip(), int(label.select_one(".count")["data-count"]))
+        for label in freeforms.select("li > label")
+    ]
+    assert shown == [("Zzz Most Used", 12), *[(f"Tag {letter}", 1) for letter in "ABCDEFGHI"]]
+
+
 def _facet_inputs(soup):
     """(name, value, shown count) for every filter value that carries a count."""
     for label in soup.select(".filters label"):

@@ -79,6 +79,23 @@ class TaggedWork(TaggedItemBase):
         "stories.Work", on_delete=models.CASCADE, related_name="tagged_items", db_index=False
     )
 
+    # The tag this tagging counts under in facets (its canonical, or the tag itself)
+    # and that tag's kind: written by database triggers (migration 0009), never here.
+    root_id = models.IntegerField(
+        null=True, editable=False, help_text="The canonical tag (or the tag itself); kept by a trigger."
+    )
+    root_kind = models.CharField(
+        max_length=16,
+        null=True,
+        editable=False,
+        db_collation="C",
+        help_text="The kind of the root tag; kept by a trigger.",
+    )
+
     class Meta:
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="taggedwork_unique")]
-        indexes = [models.Index(fields=["tag", "content_object"])]
+        indexes = [
+            models.Index(fields=["tag", "content_object"]),
+            # Facet counts read a result's roots from this index alone (filters._tag_counts).
+            models.Index(fields=["content_object", "root_kind", "root_id"], name="taggedwork_facets"),
+        ]
