@@ -10,10 +10,10 @@ with one cache.get_many and renders only the missing ones.
 """
 
 import hashlib
+from html import escape  # what Django's escape() does, without its lazy-string wrapper
 
 from django.core.cache import cache
 from django.template.defaultfilters import date as date_filter
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from stories.urlcache import user_url

@@ -1,53 +1,53 @@
 """Cheap URLs for the links a list page repeats hundreds of times.
 
 `reverse()` walks the URL resolver each call (about 0.1 ms); a works page links
-every tag of twenty blurbs. These give the same strings as reverse(), remembered
-per script prefix and URLconf (both are part of the key, and the memory is
-dropped whenever the URLconf setting changes)."""
+every tag and creator of twenty blurbs, and an archive has too many tags for a
+cache of their URLs to stay warm. Each URL here is reversed once per script prefix
+and URLconf with a placeholder, and the value is put in its place, quoted as
+reverse() quotes it; the parts are dropped whenever the URLconf setting changes.
+tests/test_urlcache.py checks the strings against reverse()."""
 
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
-_WORK_PLACEHOLDER = 987654321
-
-
-@lru_cache(maxsize=50_000)
-def _tag_url(prefix: str, urlconf, slug: str) -> str:
-    return reverse("stories:tag-detail", args=[slug], urlconf=urlconf)
+_PLACEHOLDER = "987654321"
+# What reverse() leaves unquoted in a path: RFC 3986's pchar.
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 @lru_cache(maxsize=64)
-def _work_url_parts(prefix: str, urlconf) -> tuple[str, str]:
-    head, _, tail = reverse("stories:work-detail", args=[_WORK_PLACEHOLDER], urlconf=urlconf).partition(
-        str(_WORK_PLACEHOLDER)
-    )
+def _parts(name: str, prefix: str, urlconf) -> tuple[str, str]:
+    head, _, tail = reverse(name, args=[_PLACEHOLDER], urlconf=urlconf).rpartition(_PLACEHOLDER)
     return head, tail
 
 
-@lru_cache(maxsize=20_000)
-def _user_url(prefix: str, urlconf, username: str) -> str:
-    return reverse("stories:user-detail", args=[username], urlconf=urlconf)
-
-
-def user_url(username: str) -> str:
-    return _user_url(get_script_prefix(), get_urlconf(), username)
+def _url(name: str, value: str) -> str:
+    if not value or "/" in value or value in (".", ".."):
+        # Not a single plain path segment: reverse() decides (and may refuse).
+        return reverse(name, args=[value])
+    head, tail = _parts(name, get_script_prefix(), get_urlconf())
+    return f"{head}{quote(value, safe=_PATH_SAFE)}{tail}"
 
 
 def tag_url(slug: str) -> str:
-    return _tag_url(get_script_prefix(), get_urlconf(), slug)
+    return _url("stories:tag-detail", slug)
+
+
+def user_url(username: str) -> str:
+    return _url("stories:user-detail", username)
 
 
 def work_url(pk: int) -> str:
-    head, tail = _work_url_parts(get_script_prefix(), get_urlconf())
+    head, tail = _parts("stories:work-detail", get_script_prefix(), get_urlconf())
     return f"{head}{int(pk)}{tail}"
 
 
 @receiver(setting_changed)
 def _forget(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
-        _tag_url.cache_clear()
-        _user_url.cache_clear()
-        _work_url_parts.cache_clear()
+        _parts.cache_clear()

@@ -1,0 +1,49 @@
+"""The list pages' cheap URLs are exactly what reverse() gives."""
+
+import pytest
+from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
+
+from stories.urlcache import tag_url, user_url, work_url
+
+VALUES = [
+    "naruto",
+    "kakashi-x-iruka",
+    "naïve-ship-ünïcode",
+    "漢字-タグ",
+    "100%-fluff",
+    "a b",
+    "question?hash#",
+    "~:@!$&'()*+,;=",
+    "987654321",
+    "...",
+    ".",
+    "..",
+]
+
+
+@pytest.fixture(params=["", "/archive/"])
+def prefix(request):
+    if request.param:
+        set_script_prefix(request.param)
+        yield request.param
+        clear_script_prefix()
+    else:
+        yield "/"
+
+
+@pytest.mark.parametrize("value", VALUES)
+def test_tag_and_user_urls_equal_reverse(prefix, value):
+    assert tag_url(value) == reverse("stories:tag-detail", args=[value])
+    assert user_url(value) == reverse("stories:user-detail", args=[value])
+    assert tag_url(value).startswith(prefix)
+
+
+def test_work_urls_equal_reverse(prefix):
+    assert work_url(42) == reverse("stories:work-detail", args=[42])
+    assert work_url(987654321) == reverse("stories:work-detail", args=[987654321])
+
+
+@pytest.mark.parametrize("value", ["", "a/b"])
+def test_what_reverse_refuses_is_refused(value):
+    with pytest.raises(NoReverseMatch):
+        tag_url(value)
