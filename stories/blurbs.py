@@ -2,21 +2,24 @@
 
 A blurb's key is a hash of everything the blurb displays: the work's own fields
 (title, summary, rating, counters, updated_at, ...), its tags and its creators, as
-loaded by WorkQuerySet.for_listing(). Any edit, a new kudos or a renamed tag gives a
-new key, so a stale blurb is never served; old entries simply expire. The blurb does
+loaded by attach_listing() (or WorkQuerySet.for_listing()). Any edit, a new kudos or
+a renamed tag gives a new key, so a stale blurb is never served; old entries simply
+expire. The blurb does
 not depend on who reads it (what a reader may see is decided before, by the query),
 so guests and signed-in readers share the entries. A page fetches its twenty blurbs
 with one cache.get_many and renders only the missing ones.
 """
 
 import hashlib
+from dataclasses import dataclass
 from html import escape  # what Django's escape() does, without its lazy-string wrapper
 
 from django.core.cache import cache
 from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
 
-from stories.urlcache import user_url
+from stories.models import TaggedWork, WorkCreator
+from stories.urlcache import tag_url, url_maker
 
 BLURB_CACHE_SECONDS = 60 * 60
 TEMPLATE = "stories/_work_blurb.html"
@@ -40,15 +43,60 @@ _FIELDS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class ListedTag:
+    """What a blurb shows of a tag."""
+
+    pk: int
+    kind: str
+    name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return tag_url(self.slug)
+
+
+@dataclass(frozen=True, slots=True)
+class ListedCreator:
+    pk: int
+    username: str
+
+
+def attach_listing(works) -> None:
+    """Give each work (loaded without for_listing()) the tags and creators its blurb
+    shows, in two queries, as plain rows: a list page's hundred-odd tags then cost
+    no model instances (see Work.listing_tags and Work.creator_users)."""
+    works = list(works)
+    ids = [work.pk for work in works]
+    tags: dict[int, list[ListedTag]] = {pk: [] for pk in ids}
+    creators: dict[int, list[ListedCreator]] = {pk: [] for pk in ids}
+    tag_rows = (
+        TaggedWork.objects.filter(content_object_id__in=ids)
+        .order_by("tag__kind", "tag__name")
+        .values_list("content_object_id", "tag_id", "tag__kind", "tag__name", "tag__slug")
+    )
+    for work_id, *tag in tag_rows:
+        tags[work_id].append(ListedTag(*tag))
+    creator_rows = (
+        WorkCreator.objects.filter(work_id__in=ids)
+        .order_by("position", "id")
+        .values_list("work_id", "user_id", "user__username")
+    )
+    for work_id, *creator in creator_rows:
+        creators[work_id].append(ListedCreator(*creator))
+    for work in works:
+        work.listed_tags, work.listed_creators = tags[work.pk], creators[work.pk]
+
+
 def blurb_key(work) -> str:
     parts = [repr(getattr(work, name)) for name in _FIELDS]
-    parts.append(repr([(t.pk, t.kind, t.name, t.slug) for t in (item.tag for item in work.tagged_items.all())]))
+    parts.append(repr([(t.pk, t.kind, t.name, t.slug) for t in work.listing_tags()]))
     parts.append(repr([(u.pk, u.username) for u in work.creator_users]))
     return "blurb:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def attach_blurbs(works) -> None:
-    """Set `work.blurb_html` on each work (loaded with for_listing())."""
+    """Set `work.blurb_html` on each work (loaded with attach_listing() or for_listing())."""
     works = list(works)
     if not works:
         return
@@ -70,10 +118,11 @@ def render_blurb(work) -> str:
     and the fallback; tests compare the two), built without the template engine,
     whose variable lookups make up most of a page's rendering time."""
     pk = work.pk
+    tag_link, user_link = url_maker("stories:tag-detail"), url_maker("stories:user-detail")
     creators = work.creator_users
     if creators:
         byline = ", ".join(
-            f'<a href="{user_url(user.username)}" rel="author">{escape(user.username)}</a>' for user in creators
+            f'<a href="{user_link(user.username)}" rel="author">{escape(user.username)}</a>' for user in creators
         )
     else:
         byline = "Anonymous"
@@ -84,7 +133,7 @@ def render_blurb(work) -> str:
     )
     relationships, characters, freeforms = work.relationships, work.characters, work.freeforms
     if relationships or characters or freeforms:
-        tag_list = f'\n  <ul class="tags commas" aria-label="Tags">\n    {_split_items(relationships, characters, freeforms)}\n  </ul>\n  \n  '
+        tag_list = f'\n  <ul class="tags commas" aria-label="Tags">\n    {_split_items(tag_link, relationships, characters, freeforms)}\n  </ul>\n  \n  '
     else:
         tag_list = "\n  "
     summary = f'<blockquote class="summary userstuff">{work.summary_html}</blockquote>' if work.summary_html else ""
@@ -95,7 +144,7 @@ def render_blurb(work) -> str:
         f"{escape(work.title)}</a></h3>\n"
         f'    <p class="byline">by {byline}</p>\n'
         f'    <p class="fandoms">'
-        + ", ".join(f'<a href="{escape(tag.get_absolute_url())}">{escape(tag.name)}</a>' for tag in work.fandoms)
+        + ", ".join(f'<a href="{escape(tag_link(tag.slug))}">{escape(tag.name)}</a>' for tag in work.fandoms)
         + "</p>\n"
         f'    <p class="required-tags">\n'
         f'      <span class="rating rating-{escape(work.rating)}" title="{rating}">{rating}</span>\n'
@@ -124,10 +173,10 @@ def render_blurb(work) -> str:
     )
 
 
-def _split_items(relationships, characters, freeforms) -> str:
+def _split_items(tag_link, relationships, characters, freeforms) -> str:
     return "\n    ".join(
         "".join(
-            f'<li class="{kind}"><a href="{escape(tag.get_absolute_url())}">{escape(tag.name)}</a></li>' for tag in tags
+            f'<li class="{kind}"><a href="{escape(tag_link(tag.slug))}">{escape(tag.name)}</a></li>' for tag in tags
         )
         for kind, tags in (("relationship", relationships), ("character", characters), ("freeform", freeforms))
     )

@@ -7,6 +7,7 @@ and URLconf with a placeholder, and the value is put in its place, quoted as
 reverse() quotes it; the parts are dropped whenever the URLconf setting changes.
 tests/test_urlcache.py checks the strings against reverse()."""
 
+from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -26,20 +27,26 @@ def _parts(name: str, prefix: str, urlconf) -> tuple[str, str]:
     return head, tail
 
 
-def _url(name: str, value: str) -> str:
-    if not value or "/" in value or value in (".", ".."):
-        # Not a single plain path segment: reverse() decides (and may refuse).
-        return reverse(name, args=[value])
+def url_maker(name: str) -> Callable[[str], str]:
+    """value -> the URL of `name` with that one argument, for the current script
+    prefix and URLconf: looked up once for a loop over many links."""
     head, tail = _parts(name, get_script_prefix(), get_urlconf())
-    return f"{head}{quote(value, safe=_PATH_SAFE)}{tail}"
+
+    def make(value: str) -> str:
+        if not value or "/" in value or value in (".", ".."):
+            # Not a single plain path segment: reverse() decides (and may refuse).
+            return reverse(name, args=[value])
+        return f"{head}{quote(value, safe=_PATH_SAFE)}{tail}"
+
+    return make
 
 
 def tag_url(slug: str) -> str:
-    return _url("stories:tag-detail", slug)
+    return url_maker("stories:tag-detail")(slug)
 
 
 def user_url(username: str) -> str:
-    return _url("stories:user-detail", username)
+    return url_maker("stories:user-detail")(username)
 
 
 def work_url(pk: int) -> str:

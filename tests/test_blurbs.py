@@ -4,7 +4,7 @@ stories/_work_blurb.html, byte for byte, whatever the work holds."""
 import pytest
 from django.template.loader import render_to_string
 
-from stories.blurbs import TEMPLATE, render_blurb
+from stories.blurbs import TEMPLATE, attach_listing, blurb_key, render_blurb
 from stories.models import TagKind, Work
 from tests.factories import TagFactory, UserFactory, WorkFactory
 
@@ -33,5 +33,12 @@ def test_python_blurbs_equal_the_template():
     WorkFactory(title="Only freeform", tags=[freeform], expected_chapters=9, language="xx")
     works = list(Work.objects.all().for_listing())
     assert len(works) == 4
+    # List pages load their works' tags and creators as rows instead: the same blurb.
+    rows = list(Work.objects.all())
+    attach_listing(rows)
+    by_pk = {work.pk: work for work in rows}
     for work in works:
         assert render_blurb(work) == render_to_string(TEMPLATE, {"work": work})
+        assert render_blurb(by_pk[work.pk]) == render_blurb(work)
+        assert render_to_string(TEMPLATE, {"work": by_pk[work.pk]}) == render_blurb(work)
+        assert blurb_key(by_pk[work.pk]) == blurb_key(work)

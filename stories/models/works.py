@@ -157,9 +157,16 @@ class Work(models.Model):
     def get_rating_display_short(self) -> str:
         return {"not_rated": "NR", "general": "G", "teen": "T", "mature": "M", "explicit": "E"}[self.rating]
 
+    def listing_tags(self) -> list:
+        """The work's tags by kind and name: the rows stories.blurbs.attach_listing
+        set, or else the tagged_items prefetched by WorkQuerySet.for_listing."""
+        listed = self.__dict__.get("listed_tags")
+        if listed is not None:
+            return listed
+        return [item.tag for item in self.tagged_items.all()]
+
     def tags_of_kind(self, kind: str) -> list:
-        """Uses the prefetched tagged_items (see WorkQuerySet.for_listing) when present."""
-        return [item.tag for item in self.tagged_items.all() if item.tag.kind == kind]
+        return [tag for tag in self.listing_tags() if tag.kind == kind]
 
     @property
     def fandoms(self) -> list:
@@ -179,6 +186,10 @@ class Work(models.Model):
 
     @property
     def creator_users(self) -> list:
+        """The creators in order, from attach_listing's rows or the prefetched links."""
+        listed = self.__dict__.get("listed_creators")
+        if listed is not None:
+            return listed
         return [link.user for link in self.creator_links.all()]
 
     @property

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from stories.blurbs import attach_blurbs
+from stories.blurbs import attach_blurbs, attach_listing
 from stories.filters import (
     FACET_CACHE_SECONDS,
     SORTS,
@@ -52,7 +52,8 @@ def render_works_index(
         # its matches are the result, and the facets count them. A single-choice
         # facet (rating, language) counts the search without that choice: `base`.
         filtered = filter_works(works, work_filter)
-        matches = ranked_matches(filtered, query)
+        # One more than are counted: that one says there are more.
+        matches = ranked_matches(filtered, query, limit=SEARCH_COUNT_CAP + 1)
         ranked = list(matches)
         works = filtered.filter(pk__any_of=ranked)
         base, known_rows = search_works(reader_base, query), matches
@@ -77,12 +78,12 @@ def render_works_index(
     if ranked is not None and sort == "relevance":
         # Already in order: the page needs only its twenty works.
         page = paginate(request, ranked, count=count)
-        listed = filtered.filter(pk__any_of=page.object_list).for_listing().defer(*NOT_LISTED).order_by()
+        listed = filtered.filter(pk__any_of=page.object_list).defer(*NOT_LISTED).order_by()
         by_pk = {work.pk: work for work in listed}
         page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     else:
         ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
-        page = paginate(request, ordered.for_listing().defer(*NOT_LISTED), count=count)
+        page = paginate(request, ordered.defer(*NOT_LISTED), count=count)
     facets = facet_counts(base, work_filter, cache_key=key, result_rows=known_rows)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
@@ -90,6 +91,7 @@ def render_works_index(
     snippets = snippets_for([work.pk for work in page], query) if query else {}
     for work in page:
         work.snippet = snippets.get(work.pk)
+    attach_listing(page)
     attach_blurbs(page)
     context.update(
         page=page,
