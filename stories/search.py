@@ -15,7 +15,7 @@ import html
 from dataclasses import dataclass
 
 import nh3
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
@@ -82,10 +82,10 @@ def _candidates(works, query: str):
     return in_head.order_by(), anywhere.order_by()
 
 
-def ranked_matches(works, query: str) -> dict[int, tuple]:
-    """The works of `works` matching `query`, best first, in one query: each id with
-    its filters.FACET_COLUMNS, read from the rows the search visits anyway, so that
-    the facet counts of a search need no query of their own.
+def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
+    """The first `limit` works of `works` matching `query`, best first, in one query:
+    each id with its filters.FACET_COLUMNS, read from the rows the search visits
+    anyway, so that the facet counts of a search need no query of their own.
 
     A query of very common words can match most of the archive, and ranking all of
     it would read every work's vector, so the candidates are bounded, each set
@@ -97,20 +97,25 @@ def ranked_matches(works, query: str) -> dict[int, tuple]:
     already carry the reader's filters, so that the candidates are drawn from what
     the reader asked for."""
     in_head, anywhere = _candidates(works, query)
-    # The other set needs no rank of its own: a work in it that also matches in its
-    # head is in the first set too, unless that set is full, and then only the
-    # first set's works can be shown (views.listing.SEARCH_COUNT_CAP).
     columns = ("pk", "rank", *FACET_COLUMNS)
-    matches = (
-        in_head.values_list(*columns)[:CANDIDATES]
-        .union(anywhere.values_list(*columns)[:CANDIDATES], all=True)
-        .order_by("-rank", "-pk")
-    )
-    found: dict[int, tuple] = {}
-    for pk, _rank, *row in matches:
-        # A work in both sets comes first with its rank from the first.
-        found.setdefault(pk, tuple(row))
-    return found
+    head_sql, head_params = in_head.values_list(*columns)[:CANDIDATES].query.sql_with_params()
+    anywhere_sql, anywhere_params = anywhere.values_list(*columns)[:CANDIDATES].query.sql_with_params()
+    names = ", ".join(columns)
+    # A work of the second set that is in the first too keeps the first's rank and
+    # place (there it may rank; in the second it would only take a place).
+    sql = f"""
+        WITH head ({names}) AS MATERIALIZED ({head_sql})
+        SELECT * FROM head
+        UNION ALL
+        SELECT * FROM ({anywhere_sql}) AS anywhere ({names})
+        WHERE NOT EXISTS (SELECT FROM head WHERE head.pk = anywhere.pk)
+        ORDER BY rank DESC, pk DESC
+        LIMIT %s
+    """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
+    with connections[in_head.db].cursor() as cursor:
+        cursor.execute(sql, [*head_params, *anywhere_params, limit])
+        # Read with a plain cursor: the columns need none of the ORM's row conversion.
+        return {pk: tuple(row) for pk, _rank, *row in cursor.fetchall()}
 
 
 def search_works(works, query: str, *, near: bool = False):

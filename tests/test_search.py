@@ -109,6 +109,33 @@ def test_relevance_pages_follow_one_order(client, db, settings):
     assert search(client, "otter", page=3).status_code == 404
 
 
+def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, settings):
+    """A search counts its matches up to SEARCH_COUNT_CAP ("3+ works found") and
+    shows the best of them; a work that matches in its title and its text is one
+    match, not two."""
+    from stories.views import listing
+
+    monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 3)
+    settings.QUIRE_WORKS_PER_PAGE = 10
+    for i in range(3):
+        work = WorkFactory(title=f"Text only {i}", chapters=0)
+        ChapterFactory(work=work, position=1, body="A badger slept.")
+    # Newer, so that among works matched in their text they would come first.
+    for i in range(2):
+        work = WorkFactory(title=f"Badger {i}", chapters=0)
+        ChapterFactory(work=work, position=1, body="A badger dug.")
+    response = search(client, "badger")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
+    # At the cap exactly, nothing more is claimed.
+    Work.objects.filter(title__in=["Text only 0", "Text only 1"]).delete()
+    response = search(client, "badger")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".result-count").get_text(strip=True) == "3 works found"
+    assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
+
+
 def test_websearch_syntax(client, db):
     WorkFactory(title="Red apple")
     WorkFactory(title="Green apple")
