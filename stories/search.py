@@ -98,22 +98,26 @@ def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
     the reader asked for."""
     in_head, anywhere = _candidates(works, query)
     columns = ("pk", "rank", *FACET_COLUMNS)
-    head_sql, head_params = in_head.values_list(*columns)[:CANDIDATES].query.sql_with_params()
+    head_sql, head_params = in_head.values_list(*columns)[: CANDIDATES + 1].query.sql_with_params()
     anywhere_sql, anywhere_params = anywhere.values_list(*columns)[:CANDIDATES].query.sql_with_params()
     names = ", ".join(columns)
     # A work of the second set that is in the first too keeps the first's rank and
-    # place (there it may rank; in the second it would only take a place).
+    # place (there it may rank; in the second it would only take a place). When the
+    # first set is full, every work of the second would come after it, past what
+    # can be shown: the second set is not drawn at all (its GIN scan is the costly
+    # part of a search for common words).
     sql = f"""
         WITH head ({names}) AS MATERIALIZED ({head_sql})
         SELECT * FROM head
         UNION ALL
         SELECT * FROM ({anywhere_sql}) AS anywhere ({names})
-        WHERE NOT EXISTS (SELECT FROM head WHERE head.pk = anywhere.pk)
+        WHERE (SELECT count(*) FROM head) <= %s
+          AND NOT EXISTS (SELECT FROM head WHERE head.pk = anywhere.pk)
         ORDER BY rank DESC, pk DESC
         LIMIT %s
     """  # noqa: S608 - the parts are the ORM's own SQL; every value is a parameter
     with connections[in_head.db].cursor() as cursor:
-        cursor.execute(sql, [*head_params, *anywhere_params, limit])
+        cursor.execute(sql, [*head_params, *anywhere_params, min(CANDIDATES, limit - 1), limit])
         # Read with a plain cursor: the columns need none of the ORM's row conversion.
         return {pk: tuple(row) for pk, _rank, *row in cursor.fetchall()}
 

@@ -134,6 +134,14 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one(".result-count").get_text(strip=True) == "3 works found"
     assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
+    # Enough title matches to fill the count: works matched only in their text
+    # cannot be among the best, and are not looked for.
+    for i in range(2, 4):
+        WorkFactory(title=f"Badger {i}")
+    response = search(client, "badger")
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert found(response) == ["Badger 3", "Badger 2", "Badger 1"]
 
 
 def test_websearch_syntax(client, db):
