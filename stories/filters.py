@@ -290,8 +290,9 @@ def facet_counts(
     for the single-choice rating and language, over the result without that choice,
     since picking another rating replaces the current one.
 
-    `base` is the unfiltered list. At most four queries whatever the size of the
-    result. Past FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE
+    `base` is the unfiltered list; with `result_rows`, it is read only for a chosen
+    rating or language (and may be None without one). At most four queries whatever
+    the size of the result. Past FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE
     works (the sidebar says so); they are cached for a minute under `cache_key`.
     `result_rows`, when the caller already holds them, are the result (a search's
     matches), each id with its FACET_COLUMNS: no query is needed to draw the sample.

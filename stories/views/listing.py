@@ -49,14 +49,16 @@ def render_works_index(
     known_rows = ranked = None
     if query:
         # The search runs over the filtered works (its candidate sets are bounded):
-        # its matches are the result, and the facets count them. A single-choice
-        # facet (rating, language) counts the search without that choice: `base`.
+        # its matches are the result, and the facets count them. A chosen rating or
+        # language counts its alternatives over the search without that choice:
+        # `base`, the only use of it, so it is built only then.
         filtered = filter_works(works, work_filter)
         # One more than are counted: that one says there are more.
         matches = ranked_matches(filtered, query, limit=SEARCH_COUNT_CAP + 1)
         ranked = list(matches)
         works = filtered.filter(pk__any_of=ranked)
-        base, known_rows = search_works(reader_base, query), matches
+        base = search_works(reader_base, query) if work_filter.rating or work_filter.language else None
+        known_rows = matches
         # The ids were drawn from the filtered works: there are exactly that many.
         count = len(ranked)
         if count == 0 and is_plain(query):
