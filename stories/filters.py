@@ -280,6 +280,9 @@ class Facets:
     complete: int
     tags: dict[str, list[FacetValue]]  # kind -> top tags, value is the slug
     sampled: bool = False  # counted over FACET_SAMPLE works of a bigger result
+    # The whole result, when it is smaller than FACET_SAMPLE (the counts are then
+    # exact): the page can be drawn from these ids and needs no count of its own.
+    result_ids: tuple[int, ...] | None = None
 
 
 def facet_counts(
@@ -342,6 +345,7 @@ def facet_counts(
         complete=complete,
         tags=tags,
         sampled=sampled,
+        result_ids=None if sampled else tuple(rows),
     )
     if cache_key:
         cache.set(key, facets, FACET_CACHE_SECONDS)

@@ -8,6 +8,8 @@ import html5lib
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -96,6 +98,27 @@ def test_tag_facets_show_the_most_used_of_each_kind_ties_by_name(client, db):
         for label in freeforms.select("li > label")
     ]
     assert shown == [("Zzz Most Used", 12), *[(f"Tag {letter}", 1) for letter in "ABCDEFGHI"]]
+
+
+@pytest.mark.parametrize("sample", [1000, 2])
+def test_a_small_result_is_counted_from_its_facets_a_big_one_by_a_count(client, family, settings, monkeypatch, sample):
+    """Under filters.FACET_SAMPLE works the facets hold the whole result: the page is
+    drawn from those ids and counted by them, with no COUNT and no second filter."""
+    from stories import filters
+
+    monkeypatch.setattr(filters, "FACET_SAMPLE", sample)
+    settings.QUIRE_WORKS_PER_PAGE = 2
+    canonical, _, _ = family
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("stories:work-list"), {"tag": canonical.slug, "sort": "title"})
+    counted = any("COUNT(" in query["sql"] for query in queries.captured_queries)
+    assert counted == (sample == 2)
+    assert result_count(response) == 3
+    assert [a.get_text() for a in BeautifulSoup(response.content, "html.parser").select(".blurb-title a")] == [
+        "Both",
+        "Only canonical",
+    ]
+    assert titles(client.get(reverse("stories:work-list"), {"tag": canonical.slug, "page": 2})) == {"Only canonical"}
 
 
 def _facet_inputs(soup):

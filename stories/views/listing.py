@@ -71,7 +71,13 @@ def render_works_index(
     else:
         base, works = works, filter_works(works, work_filter)
     sort = work_filter.sort or ("relevance" if query else "updated")
-    if not query:
+    facets = facet_counts(base, work_filter, cache_key=key, result_rows=known_rows)
+    if not query and facets.result_ids is not None:
+        # The facets hold the whole result: its size is the count, and the page is
+        # drawn from its ids instead of filtering every work again.
+        count = len(facets.result_ids)
+        works = base.filter(pk__any_of=list(facets.result_ids))
+    elif not query:
         count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()
@@ -86,7 +92,6 @@ def render_works_index(
     else:
         ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
         page = paginate(request, ordered.defer(*NOT_LISTED), count=count)
-    facets = facet_counts(base, work_filter, cache_key=key, result_rows=known_rows)
     # Chosen tags show in their own list; the facets offer the others.
     included = {term.tag.slug for term in work_filter.includes}
     tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
