@@ -153,8 +153,10 @@ DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
 # Planner settings for Quire's connections, whatever the server's own defaults:
 # - JIT compiling costs more than it saves on the short queries of a web request;
 # - the default random_page_cost (4) prices an index lookup for spinning disks, so
-#   joining twenty works' tags would scan the whole tag table instead.
-DB_SESSION_OPTIONS = "-c jit=off -c random_page_cost=1.1"
+#   joining twenty works' tags would scan the whole tag table instead;
+# - parallel workers speed up one big count on an idle server, but a web server is
+#   busy with other requests: they only add processes competing for the same cores.
+DB_SESSION_OPTIONS = "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
 
 
 def database(url: str, **extra) -> dict:

@@ -94,6 +94,8 @@ def build_urls(seed: int) -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM stories_work")
         total = cursor.fetchone()[0]
+        cursor.execute("SHOW shared_buffers")
+        shared_buffers = cursor.fetchone()[0]
         if total == 0:
             sys.exit("quire_bench is empty: run `make bench-data` first")
         # Works to build filters and searches from: each combination then has results.
@@ -152,6 +154,7 @@ def build_urls(seed: int) -> dict[str, list[str]]:
         "tag page": tag_pages,
         "search two words": searches,
         "_total": [str(total)],
+        "_shared_buffers": [shared_buffers],
     }
 
 
@@ -277,9 +280,13 @@ def main() -> None:
         SERVER_ENV["QUIRE_PAGE_CACHE_SECONDS"] = "0"
     urls = build_urls(args.seed)
     total = urls.pop("_total")[0]
+    shared_buffers = urls.pop("_shared_buffers")[0]
     cache_name = redis_url or "per-process memory"
     page_cache = "off" if args.no_page_cache else "on"
-    print(f"quire_bench: {total} works; gunicorn {args.workers} workers; {args.connections} connections")
+    print(
+        f"quire_bench: {total} works; PostgreSQL shared_buffers {shared_buffers}; "
+        f"gunicorn {args.workers} workers; {args.connections} connections"
+    )
     print(f"cache: {cache_name}; guests' page cache {page_cache}")
     rows = []
     for name, paths in urls.items():

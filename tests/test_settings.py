@@ -54,3 +54,15 @@ def test_healthz_is_503_when_the_database_is_unreachable():
     )
     result = _run(code, DATABASE_URL="postgres://nobody@127.0.0.1:9/none", DB_CONN_MAX_AGE="0")
     assert result.stdout.strip() == "503 unavailable", result.stderr
+
+
+@pytest.mark.django_db
+def test_connections_carry_the_web_request_planner_settings():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('random_page_cost'), "
+            "current_setting('max_parallel_workers_per_gather')"
+        )
+        assert cursor.fetchone() == ("off", "1.1", "0")
