@@ -243,6 +243,37 @@ def test_empty_search_shows_the_form(client, db):
     html5lib.HTMLParser(strict=True).parse(response.content)
 
 
+def _filler(words: int, seed: str) -> str:
+    """Plain prose of `words` words that never says the searched words."""
+    return " ".join(f"{seed}{i % 97}" for i in range(words))
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        # Deep in a long chapter, inside markup and beside entities.
+        ("heron", _filler(3000, "pond") + ' <a href="#x">the *grey* heron</a> & co.', ["heron"]),
+        # The stem ("studi") is not spelled in the text: the whole chapter is read.
+        ("studies", _filler(800, "lake") + " a careful study of rain", ["study"]),
+        # The stem first occurs inside another word ("brunt"); the match is later.
+        ("run", "They bore the brunt of it. " + _filler(600, "wind") + " Then they run home.", ["run"]),
+        # A phrase whose first word occurs alone long before the phrase.
+        (
+            '"silver lantern"',
+            "A silver coin. " + _filler(900, "dust") + " the silver lantern shone.",
+            ["silver", "lantern"],
+        ),
+    ],
+)
+def test_snippets_mark_the_match_wherever_it_lies(client, db, query, text, marked):
+    work = WorkFactory(title="Plain title", chapters=0)
+    ChapterFactory(work=work, position=1, body=text)
+    snippet = BeautifulSoup(search(client, query).content, "html.parser").select_one(".snippet")
+    assert [m.get_text() for m in snippet.select("mark")][: len(marked)] == marked
+    shown = snippet.get_text()
+    assert "<" not in shown and ">" not in shown and "href" not in shown
+
+
 def test_snippet_escapes_story_markup():
     assert str(highlight("a \ue000<b>bold</b>\ue001 & more")) == "a <mark>&lt;b&gt;bold&lt;/b&gt;</mark> &amp; more"
     assert "<mark>" in str(highlight("unbalanced \ue000start"))
