@@ -27,9 +27,6 @@ MAX_QUERY_LENGTH = 256  # longer queries are cut: nobody types more, attackers d
 CANDIDATES = 1000  # of each kind, see ranked_matches()
 NEAR_TAGS, NEAR_WORKS = 20, 1000  # bounds of the near-spelling fallback
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters, replaced by <mark>
-# The stretch of a chapter's HTML a snippet is first looked for in (see snippets_for):
-# from this many characters before the first match, this many in all.
-WINDOW = {"before": 300, "length": 900}
 
 
 def clean_query(raw: str) -> str:
@@ -151,56 +148,27 @@ class Snippet:
 
 
 def snippets_for(work_ids: list[int], query: str) -> dict[int, Snippet]:
-    """For each work, a passage of its best-matching chapter with the matched words
-    in <mark>: one query for the whole page.
-
-    ts_headline reads every word of the text it is given, about a millisecond for a
-    chapter of a few thousand words. So it is first given only a window of the
-    chapter's HTML around the first place one of the query's lexemes occurs as
-    written (a stem is usually the start of the word it came from), cut to whole
-    tags and words. The whole chapter is read only when that window does not match
-    the whole query (a stem not spelled so in the text, a phrase or words found
-    further on)."""
+    """For each work, the passage of its best-matching chapter with the matched words
+    in <mark>: one query for the whole page."""
     if not work_ids or not query:
         return {}
     options = (
         f'StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=1, FragmentDelimiter=" … "'
     )
     # The best chapter of each work first, ranked on the chapters' stored vectors
-    # (migration 0007). The lexemes are read off the query's text form ('word' & 'other').
+    # (migration 0007); ts_headline (the costly part) then runs once per work.
     sql = f"""
-        WITH query AS (
-            SELECT q, ARRAY(SELECT lexeme[1] FROM regexp_matches(q::text, '''((?:[^'']|'''')+)''', 'g') AS lexeme) AS lexemes
-            FROM websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(query)s::text)) q
-        ), best AS MATERIALIZED (
-            SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position, ch.body_html
-            FROM stories_chapter ch, query
-            WHERE ch.work_id = ANY(%(ids)s) AND ch.search_vector @@ query.q
-            ORDER BY ch.work_id, ts_rank(ch.search_vector, query.q) DESC, ch.position
-        )
-        SELECT best.work_id, best.position,
-               coalesce(nearby.headline, ts_headline('{CONFIG}', quire_plain_text(best.body_html), query.q, %(options)s))
-        FROM best CROSS JOIN query
-        CROSS JOIN LATERAL (
-            SELECT min(nullif(strpos(lower(best.body_html), lexeme), 0)) FROM unnest(query.lexemes) AS lexeme
-        ) AS first (hit)
-        LEFT JOIN LATERAL (
-            SELECT ts_headline('{CONFIG}', text, query.q, %(options)s) FROM (
-                SELECT quire_plain_text(
-                    -- Drop a tag cut at either end, then the words cut at either end.
-                    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-                        substr(best.body_html, greatest(first.hit - %(before)s, 1), %(length)s),
-                        '^[^<]*>', ''), '<[^>]*$', ''), '^\\S*\\s', ''), '\\s\\S*$', '')
-                )
-            ) AS window_text (text)
-            -- The window must match the whole query (a phrase, every word), as the
-            -- chapter did, or the passage shown would be a lesser one.
-            WHERE first.hit IS NOT NULL AND to_tsvector('{CONFIG}', public.unaccent(text)) @@ query.q
-        ) AS nearby (headline) ON true
+        SELECT best.work_id, best.position, ts_headline('{CONFIG}', quire_plain_text(best.body_html), best.q, %s)
+        FROM (
+            SELECT DISTINCT ON (ch.work_id) ch.work_id, ch.position, ch.body_html, q
+            FROM stories_chapter ch,
+                 websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%s::text)) q
+            WHERE ch.work_id = ANY(%s) AND ch.search_vector @@ q
+            ORDER BY ch.work_id, ts_rank(ch.search_vector, q) DESC, ch.position
+        ) best
     """  # noqa: S608 - CONFIG is a constant; every value is a parameter
-    params = {"options": options, "query": query, "ids": list(work_ids), **WINDOW}
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [options, query, list(work_ids)])
         rows = cursor.fetchall()
     return {work_id: Snippet(position, highlight(text)) for work_id, position, text in rows}
 
