@@ -243,6 +243,7 @@ QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
 # log-in attempts (also per username) and sign-ups.
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
 QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
+QUIRE_COMMENT_RATE = env_str("QUIRE_COMMENT_RATE", "10/m")  # per reader, or per address for guests
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -133,7 +133,7 @@ def comment_add(
     comment.save()
     Work.objects.filter(pk=work.pk).update(comment_count=F("comment_count") + 1)
 
-    url = f"{chapter.get_absolute_url()}#comment-{comment.pk}"
+    url = comment.get_absolute_url()  # finds the page of comments showing it when followed
     who = comment.author_name
     notified: set[int] = set()
     if user is not None and signed_in:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("works/<int:work_id>/hide/", readers.work_hide_toggle, name="work-hide-toggle"),
     path("works/<int:work_id>/chapters/<int:position>/comments/", readers.comment_create, name="comment-create"),
     path("works/<int:work_id>/download.<str:fmt>", readers.work_download, name="work-download"),
+    path("comments/<int:comment_id>/", readers.comment_detail, name="comment-detail"),
     path("comments/<int:comment_id>/edit/", readers.comment_edit, name="comment-edit"),
     path("comments/<int:comment_id>/delete/", readers.comment_delete, name="comment-delete"),
     path("report/<str:kind>/<int:object_id>/", readers.report_create, name="report-create"),

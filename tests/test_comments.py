@@ -179,3 +179,79 @@ def test_work_page_with_comments_is_valid_html(client, reader, stranger, work):
     client.post(comment_url(work), {"body": "One"})
     client.post(comment_url(work), {"body": "Two", "parent": Comment.objects.get().pk})
     html5lib.HTMLParser(strict=True).parse(client.get(work.get_absolute_url()).content)
+
+
+# Pages of comments, lasting addresses, the rate limit.
+
+
+def _thread_starts(response) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(response.content, "html.parser")
+    return [li.select_one(".comment-body").get_text(strip=True) for li in soup.select("section.comments > ol > li")]
+
+
+@pytest.fixture
+def busy_chapter(work, reader, stranger, monkeypatch):
+    """Seven threads on chapter 1, three a page; the fifth has a reply with a reply."""
+    from stories.views import readers
+
+    monkeypatch.setattr(readers, "COMMENT_THREADS_PER_PAGE", 3)
+    chapter = work.chapters.get(position=1)
+    threads = [Comment.objects.create(work=work, chapter=chapter, user=reader, body=f"Thread {i}") for i in range(7)]
+    reply = Comment.objects.create(work=work, chapter=chapter, user=stranger, parent=threads[4], body="A reply")
+    deep = Comment.objects.create(work=work, chapter=chapter, user=reader, parent=reply, body="A deeper reply")
+    return chapter, threads, deep
+
+
+def test_comment_threads_come_in_pages_with_their_replies(client, busy_chapter):
+    chapter, _, _ = busy_chapter
+    url = chapter.get_absolute_url()
+    first = client.get(url)
+    assert _thread_starts(first) == ["Thread 0", "Thread 1", "Thread 2"]
+    assert "(7 threads)" in first.content.decode()
+    second = client.get(url, {"comments": 2})
+    assert _thread_starts(second) == ["Thread 3", "Thread 4", "Thread 5"]
+    assert "A deeper reply" in second.content.decode() and "A deeper reply" not in first.content.decode()
+    html5lib.HTMLParser(strict=True).parse(second.content)
+    assert _thread_starts(client.get(url, {"comments": 3})) == ["Thread 6"]
+    for bad in ("4", "0", "-1", "x"):
+        assert client.get(url, {"comments": bad}).status_code == 404
+
+
+def test_a_comments_address_finds_its_page(client, reader, busy_chapter):
+    chapter, threads, deep = busy_chapter
+    response = client.get(deep.get_absolute_url())
+    assert response.status_code == 302
+    assert response.url == f"{chapter.get_absolute_url()}?comments=2#comment-{deep.pk}"
+    assert client.get(threads[0].get_absolute_url()).url == f"{chapter.get_absolute_url()}#comment-{threads[0].pk}"
+    # Posting a new thread lands on the last page, at the comment.
+    client.force_login(reader)
+    response = client.post(comment_url(chapter.work), {"body": "Thread 7"})
+    new = Comment.objects.get(body="Thread 7")
+    assert response.url == f"{chapter.get_absolute_url()}?comments=3#comment-{new.pk}"
+
+
+def test_a_comment_on_a_hidden_work_has_no_address(client, busy_chapter):
+    _, threads, _ = busy_chapter
+    Work.objects.filter(pk=threads[0].work_id).update(is_hidden=True)
+    assert client.get(threads[0].get_absolute_url()).status_code == 404
+    assert client.get(reverse("stories:comment-detail", args=[999999])).status_code == 404
+
+
+def test_commenting_too_fast_is_refused_with_a_message(client, reader, work, settings):
+    settings.QUIRE_COMMENT_RATE = "3/m"
+    client.force_login(reader)
+    for i in range(3):
+        client.post(comment_url(work), {"body": f"Quick {i}"})
+    response = client.post(comment_url(work), {"body": "One too many"}, follow=True)
+    assert Comment.objects.filter(body__startswith="Quick").count() == 3
+    assert not Comment.objects.filter(body="One too many").exists()
+    assert "commenting very fast" in response.content.decode()
+
+
+def test_the_whole_work_shows_each_chapters_first_page_and_a_way_on(client, busy_chapter):
+    chapter, _, _ = busy_chapter
+    response = client.get(chapter.work.get_absolute_url(), {"view": "full"})
+    assert _thread_starts(response) == ["Thread 0", "Thread 1", "Thread 2"]
+    assert f'href="{chapter.get_absolute_url()}?comments=2#comments-1"' in response.content.decode()

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from stories.rendering import render_inline_markdown
 
@@ -61,6 +62,10 @@ class Comment(models.Model):
     @property
     def author_name(self) -> str:
         return self.user.get_username() if self.user_id else (self.guest_name or "Guest")
+
+    def get_absolute_url(self) -> str:
+        """Lasting: redirects to the chapter and the page of comments that show it."""
+        return reverse("stories:comment-detail", args=[self.pk])
 
 
 class Bookmark(models.Model):

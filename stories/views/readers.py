@@ -6,15 +6,18 @@ redirect."""
 import hashlib
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from stories import services_readers as svc
 from stories.forms_readers import BookmarkForm, CommentEditForm, CommentForm, PreferenceForm, ReportForm
@@ -96,14 +99,76 @@ def content_notice_proceed(request: HttpRequest, work_id: int) -> HttpResponse:
     return redirect(_safe_next(request, work.get_absolute_url()))
 
 
+COMMENT_THREADS_PER_PAGE = 30
+# The ids of the page's top-level comments (threads) of each shown chapter, with how
+# many threads each chapter has, and of every reply below them: one statement.
+_THREAD_PAGE_SQL = """
+    WITH RECURSIVE page AS (
+        SELECT id, chapter_id, threads FROM (
+            SELECT id, chapter_id, count(*) OVER (PARTITION BY chapter_id) AS threads,
+                   row_number() OVER (PARTITION BY chapter_id ORDER BY created_at, id) AS place
+            FROM stories_comment WHERE chapter_id = ANY(%s) AND parent_id IS NULL
+        ) numbered
+        WHERE place > %s AND place <= %s
+    ), below (id) AS (
+        SELECT id FROM page
+        UNION ALL
+        SELECT c.id FROM stories_comment c JOIN below ON c.parent_id = below.id
+    )
+    SELECT below.id, page.chapter_id, page.threads FROM below LEFT JOIN page ON page.id = below.id
+"""
+# The top-level comments of a comment's chapter before the thread it is in.
+_THREADS_BEFORE_SQL = """
+    WITH RECURSIVE up (id, parent_id) AS (
+        SELECT id, parent_id FROM stories_comment WHERE id = %s
+        UNION ALL
+        SELECT c.id, c.parent_id FROM stories_comment c JOIN up ON c.id = up.parent_id
+    )
+    SELECT count(*) FROM stories_comment earlier JOIN stories_comment root
+        ON root.id = (SELECT id FROM up WHERE parent_id IS NULL)
+    WHERE earlier.chapter_id = root.chapter_id AND earlier.parent_id IS NULL
+      AND (earlier.created_at, earlier.id) < (root.created_at, root.id)
+"""
+_REPLIES_SQL = """
+    WITH RECURSIVE below (id) AS (
+        SELECT id FROM stories_comment WHERE parent_id = ANY(%s)
+        UNION ALL
+        SELECT c.id FROM stories_comment c JOIN below ON c.parent_id = below.id
+    )
+    SELECT id FROM below
+"""
+
+
 def _comment_threads(request: HttpRequest, work: Work, chapters: list[Chapter], is_creator: bool) -> None:
-    """Attach `comment_threads` (top-level comments, each with `children`) to each
-    chapter: one query for every shown chapter."""
+    """Attach to each chapter `comment_threads` (a page of top-level comments, each
+    with its `children`), `comment_thread_count` and `comment_page` (number, pages,
+    previous and next numbers). With one chapter shown, `?comments=N` picks the page
+    (a page past the last is 404); with several, each shows its first page."""
+    if len(chapters) == 1:
+        raw = request.GET.get("comments", "1")
+        try:
+            number = int(raw)
+        except ValueError:
+            raise Http404("No such page of comments.") from None
+        if number < 1:
+            raise Http404("No such page of comments.")
+    else:
+        number = 1
+    ids = [c.pk for c in chapters]
+    start = (number - 1) * COMMENT_THREADS_PER_PAGE
+    with connection.cursor() as cursor:
+        cursor.execute(_THREAD_PAGE_SQL, [ids, start, start + COMMENT_THREADS_PER_PAGE])
+        rows = cursor.fetchall()
+    if number > 1 and not rows:
+        raise Http404("No such page of comments.")
+    # A chapter with any thread has some on the first page, so a chapter missing
+    # here (on page 1) has none.
+    counts = {chapter_id: threads for _, chapter_id, threads in rows if chapter_id is not None}
     by_chapter: dict[int, list[Comment]] = defaultdict(list)
     children: dict[int, list[Comment]] = defaultdict(list)
     user = request.user
     comments = list(
-        Comment.objects.filter(chapter__in=[c.pk for c in chapters]).select_related("user").order_by("created_at", "id")
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows]).select_related("user").order_by("created_at", "id")
     )
     for comment in comments:
         comment.children = children[comment.pk]
@@ -117,6 +182,14 @@ def _comment_threads(request: HttpRequest, work: Work, chapters: list[Chapter], 
             by_chapter[comment.chapter_id].append(comment)
     for chapter in chapters:
         chapter.comment_threads = by_chapter[chapter.pk]
+        chapter.comment_thread_count = total = counts.get(chapter.pk, 0)
+        pages = max(1, -(-total // COMMENT_THREADS_PER_PAGE))
+        chapter.comment_page = {
+            "number": number,
+            "pages": pages,
+            "previous": number - 1 if number > 1 else None,
+            "next": number + 1 if number < pages else None,
+        }
 
 
 def work_page_reader_context(request: HttpRequest, work: Work, context: dict, *, landing: bool) -> dict:
@@ -218,7 +291,24 @@ def _comment_for(request: HttpRequest, comment_id: int) -> Comment:
     return comment
 
 
+def comment_location(comment: Comment) -> str:
+    """The chapter page (and page of comments) that shows `comment`, at the comment."""
+    with connection.cursor() as cursor:
+        cursor.execute(_THREADS_BEFORE_SQL, [comment.pk])
+        before = cursor.fetchone()[0]
+    number = before // COMMENT_THREADS_PER_PAGE + 1
+    query = f"?comments={number}" if number > 1 else ""
+    return f"{comment.chapter.get_absolute_url()}{query}#comment-{comment.pk}"
+
+
+@require_GET
+def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """A comment's lasting address: to its chapter, on the page of comments showing it."""
+    return redirect(comment_location(_comment_for(request, comment_id)))
+
+
 @require_POST
+@ratelimit(key="user_or_ip", rate=lambda group, request: settings.QUIRE_COMMENT_RATE, method="POST", block=False)
 def comment_create(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
     work = _work_for_reader(request, work_id)
     chapter = get_object_or_404(Chapter.objects.select_related("work"), work=work, position=position)
@@ -226,6 +316,9 @@ def comment_create(request: HttpRequest, work_id: int, position: int) -> HttpRes
         raise Http404("No such work.")
     form = CommentForm(request.POST)
     back = chapter.get_absolute_url()
+    if getattr(request, "limited", False):
+        messages.error(request, "Your comment was not posted: you are commenting very fast. Please wait a minute.")
+        return redirect(f"{back}#comments-{chapter.position}")
     if not form.is_valid():
         messages.error(request, "Your comment was not posted: " + _form_errors(form))
         return redirect(f"{back}#comments-{chapter.position}")
@@ -247,7 +340,7 @@ def comment_create(request: HttpRequest, work_id: int, position: int) -> HttpRes
         messages.error(request, f"Your comment was not posted: {error}")
         return redirect(f"{back}#comments-{chapter.position}")
     messages.success(request, "Comment posted.")
-    return redirect(f"{back}#comment-{comment.pk}")
+    return redirect(comment_location(comment))
 
 
 @login_required
@@ -264,7 +357,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             form.add_error("body", str(error))
         else:
             messages.success(request, "Comment updated.")
-            return redirect(f"{comment.chapter.get_absolute_url()}#comment-{comment.pk}")
+            return redirect(comment_location(comment))
     return render(request, "stories/comment_edit.html", {"comment": comment, "form": form})
 
 
@@ -291,7 +384,7 @@ def report_create(request: HttpRequest, kind: str, object_id: int) -> HttpRespon
         target_kwargs = {"work": target}
     elif kind == "comment":
         target = _comment_for(request, object_id)
-        back = f"{target.chapter.get_absolute_url()}#comment-{target.pk}"
+        back = target.get_absolute_url()
         target_kwargs = {"comment": target}
     else:
         raise Http404("Nothing to report.")
