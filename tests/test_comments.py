@@ -201,6 +201,7 @@ def busy_chapter(work, reader, stranger, monkeypatch):
     threads = [Comment.objects.create(work=work, chapter=chapter, user=reader, body=f"Thread {i}") for i in range(7)]
     reply = Comment.objects.create(work=work, chapter=chapter, user=stranger, parent=threads[4], body="A reply")
     deep = Comment.objects.create(work=work, chapter=chapter, user=reader, parent=reply, body="A deeper reply")
+    Work.objects.filter(pk=work.pk).update(comment_count=Comment.objects.filter(work=work).count())
     return chapter, threads, deep
 
 
@@ -255,3 +256,12 @@ def test_the_whole_work_shows_each_chapters_first_page_and_a_way_on(client, busy
     response = client.get(chapter.work.get_absolute_url(), {"view": "full"})
     assert _thread_starts(response) == ["Thread 0", "Thread 1", "Thread 2"]
     assert f'href="{chapter.get_absolute_url()}?comments=2#comments-1"' in response.content.decode()
+
+
+def test_deleting_returns_to_the_page_the_comment_was_on(client, author, busy_chapter):
+    chapter, threads, deep = busy_chapter
+    client.force_login(author)  # the work's creator may delete any comment on it
+    response = client.post(reverse("stories:comment-delete", args=[threads[4].pk]))
+    assert response.url == f"{chapter.get_absolute_url()}?comments=2#comment-{threads[4].pk}"  # kept: it has replies
+    response = client.post(reverse("stories:comment-delete", args=[deep.pk]))
+    assert response.url == f"{chapter.get_absolute_url()}?comments=2#comments-1"  # gone

@@ -367,9 +367,14 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = _comment_for(request, comment_id)
     if not svc.comment_may_delete(comment=comment, user=request.user):
         return HttpResponse("You can't delete this comment.", status=403, content_type="text/plain")
+    # Back to the page it was on: at its placeholder when replies keep one, else at
+    # the comments of that page.
+    page, _, _ = comment_location(comment).partition("#")
     svc.comment_delete(comment=comment, user=request.user)
     messages.success(request, "Comment deleted.")
-    return redirect(f"{comment.chapter.get_absolute_url()}#comments-{comment.chapter.position}")
+    if Comment.objects.filter(pk=comment.pk).exists():
+        return redirect(f"{page}#comment-{comment.pk}")
+    return redirect(f"{page}#comments-{comment.chapter.position}")
 
 
 # Reports ---------------------------------------------------------------------------
