@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -35,7 +36,7 @@ from stories.models import (
 )
 from stories.muting import reader_preference
 from stories.unsubscribe import unsubscribe_user_id
-from stories.views.works import _work_for_reader, paginate
+from stories.views.works import _work_for_reader, page_number, paginate
 
 User = get_user_model()
 
@@ -129,31 +130,14 @@ _THREADS_BEFORE_SQL = """
     WHERE earlier.chapter_id = root.chapter_id AND earlier.parent_id IS NULL
       AND (earlier.created_at, earlier.id) < (root.created_at, root.id)
 """
-_REPLIES_SQL = """
-    WITH RECURSIVE below (id) AS (
-        SELECT id FROM stories_comment WHERE parent_id = ANY(%s)
-        UNION ALL
-        SELECT c.id FROM stories_comment c JOIN below ON c.parent_id = below.id
-    )
-    SELECT id FROM below
-"""
 
 
 def _comment_threads(request: HttpRequest, work: Work, chapters: list[Chapter], is_creator: bool) -> None:
     """Attach to each chapter `comment_threads` (a page of top-level comments, each
-    with its `children`), `comment_thread_count` and `comment_page` (number, pages,
-    previous and next numbers). With one chapter shown, `?comments=N` picks the page
-    (a page past the last is 404); with several, each shows its first page."""
-    if len(chapters) == 1:
-        raw = request.GET.get("comments", "1")
-        try:
-            number = int(raw)
-        except ValueError:
-            raise Http404("No such page of comments.") from None
-        if number < 1:
-            raise Http404("No such page of comments.")
-    else:
-        number = 1
+    with its `children`), `comment_thread_count` and `comment_page` (a Django Page
+    over the threads). With one chapter shown, `?comments=N` picks the page (a page
+    past the last is 404); with several, each shows its first page."""
+    number = page_number(request, "comments") if len(chapters) == 1 else 1
     ids = [c.pk for c in chapters]
     start = (number - 1) * COMMENT_THREADS_PER_PAGE
     with connection.cursor() as cursor:
@@ -183,13 +167,8 @@ def _comment_threads(request: HttpRequest, work: Work, chapters: list[Chapter], 
     for chapter in chapters:
         chapter.comment_threads = by_chapter[chapter.pk]
         chapter.comment_thread_count = total = counts.get(chapter.pk, 0)
-        pages = max(1, -(-total // COMMENT_THREADS_PER_PAGE))
-        chapter.comment_page = {
-            "number": number,
-            "pages": pages,
-            "previous": number - 1 if number > 1 else None,
-            "next": number + 1 if number < pages else None,
-        }
+        # Only its number and neighbours are read: a range stands in for the threads.
+        chapter.comment_page = Paginator(range(total), COMMENT_THREADS_PER_PAGE).page(number)
 
 
 def work_page_reader_context(request: HttpRequest, work: Work, context: dict, *, landing: bool) -> dict:
@@ -291,14 +270,19 @@ def _comment_for(request: HttpRequest, comment_id: int) -> Comment:
     return comment
 
 
-def comment_location(comment: Comment) -> str:
-    """The chapter page (and page of comments) that shows `comment`, at the comment."""
+def comment_page_url(comment: Comment) -> str:
+    """The chapter page, with the page of comments, that shows `comment`."""
     with connection.cursor() as cursor:
         cursor.execute(_THREADS_BEFORE_SQL, [comment.pk])
         before = cursor.fetchone()[0]
     number = before // COMMENT_THREADS_PER_PAGE + 1
     query = f"?comments={number}" if number > 1 else ""
-    return f"{comment.chapter.get_absolute_url()}{query}#comment-{comment.pk}"
+    return f"{comment.chapter.get_absolute_url()}{query}"
+
+
+def comment_location(comment: Comment) -> str:
+    """The page that shows `comment`, at the comment."""
+    return f"{comment_page_url(comment)}#comment-{comment.pk}"
 
 
 @require_GET
@@ -369,7 +353,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
         return HttpResponse("You can't delete this comment.", status=403, content_type="text/plain")
     # Back to the page it was on: at its placeholder when replies keep one, else at
     # the comments of that page.
-    page, _, _ = comment_location(comment).partition("#")
+    page = comment_page_url(comment)
     svc.comment_delete(comment=comment, user=request.user)
     messages.success(request, "Comment deleted.")
     if Comment.objects.filter(pk=comment.pk).exists():

@@ -28,14 +28,22 @@ def paginate(request: HttpRequest, queryset, per_page: int | None = None, *, cou
     paginator = Paginator(queryset, per_page or settings.QUIRE_WORKS_PER_PAGE)
     if count is not None:
         paginator.count = count  # a cached_property: set, it is never recomputed
-    raw = request.GET.get("page", "1")
-    try:
-        number = int(raw)
-    except ValueError:
-        raise Http404("No such page.") from None
-    if number < 1 or (number > paginator.num_pages):
+    number = page_number(request)
+    if number > paginator.num_pages:
         raise Http404("No such page.")
     return paginator.page(number)
+
+
+def page_number(request: HttpRequest, name: str = "page") -> int:
+    """The page number asked for in `name` (1 when absent); anything but a whole
+    number from 1 on gives 404."""
+    try:
+        number = int(request.GET.get(name, "1"))
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1:
+        raise Http404("No such page.")
+    return number
 
 
 def home(request: HttpRequest) -> HttpResponse:
