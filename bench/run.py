@@ -81,8 +81,9 @@ end
 """
 
 
-def build_urls(seed: int) -> dict[str, list[str]]:
-    """Hundreds of realistic URLs per scenario, drawn from the benchmark data."""
+def build_urls(seed: int) -> tuple[dict[str, list[str]], int, str]:
+    """Hundreds of realistic URLs per scenario, drawn from the benchmark data; with
+    the number of works and the server's shared_buffers, printed beside the figures."""
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     import django
@@ -147,15 +148,17 @@ def build_urls(seed: int) -> dict[str, list[str]]:
     unfiltered, filtered, searches, tag_pages = (
         list(dict.fromkeys(urls)) for urls in (unfiltered, filtered, searches, tag_pages)
     )
-    return {
-        "healthz": ["/healthz"],
-        "works unfiltered": unfiltered,
-        "works 3 tags + exclude + rating": filtered,
-        "tag page": tag_pages,
-        "search two words": searches,
-        "_total": [str(total)],
-        "_shared_buffers": [shared_buffers],
-    }
+    return (
+        {
+            "healthz": ["/healthz"],
+            "works unfiltered": unfiltered,
+            "works 3 tags + exclude + rating": filtered,
+            "tag page": tag_pages,
+            "search two words": searches,
+        },
+        total,
+        shared_buffers,
+    )
 
 
 class Server:
@@ -278,9 +281,7 @@ def main() -> None:
         SERVER_ENV["REDIS_URL"] = redis_url
     if args.no_page_cache:
         SERVER_ENV["QUIRE_PAGE_CACHE_SECONDS"] = "0"
-    urls = build_urls(args.seed)
-    total = urls.pop("_total")[0]
-    shared_buffers = urls.pop("_shared_buffers")[0]
+    urls, total, shared_buffers = build_urls(args.seed)
     cache_name = redis_url or "per-process memory"
     page_cache = "off" if args.no_page_cache else "on"
     print(

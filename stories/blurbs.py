@@ -4,10 +4,9 @@ A blurb's key is a hash of everything the blurb displays: the work's own fields
 (title, summary, rating, counters, updated_at, ...), its tags and its creators, as
 loaded by attach_listing() (or WorkQuerySet.for_listing()). Any edit, a new kudos or
 a renamed tag gives a new key, so a stale blurb is never served; old entries simply
-expire. The blurb does
-not depend on who reads it (what a reader may see is decided before, by the query),
-so guests and signed-in readers share the entries. A page fetches its twenty blurbs
-with one cache.get_many and renders only the missing ones.
+expire. The blurb does not depend on who reads it (what a reader may see is decided
+before, by the query), so guests and signed-in readers share the entries. A page
+fetches its twenty blurbs with one cache.get_many and renders only the missing ones.
 """
 
 import hashlib

@@ -295,8 +295,9 @@ def facet_counts(
 
     `base` is the unfiltered list; with `result_rows`, it is read only for a chosen
     rating or language (and may be None without one). At most four queries whatever
-    the size of the result. Past FACET_SAMPLE works the counts come from a sample of FACET_SAMPLE
-    works (the sidebar says so); they are cached for a minute under `cache_key`.
+    the size of the result. Past FACET_SAMPLE works the counts come from a sample of
+    FACET_SAMPLE works (the sidebar says so); they are cached for a minute under
+    `cache_key`.
     `result_rows`, when the caller already holds them, are the result (a search's
     matches), each id with its FACET_COLUMNS: no query is needed to draw the sample.
     """
@@ -305,13 +306,18 @@ def facet_counts(
         cached = cache.get(key)
         if cached is not None:
             return cached
+
+    def without(choice: str) -> dict[int, tuple]:
+        """The result without the chosen rating or language."""
+        return _sample(filter_works(base, replace(work_filter, **{choice: ""})))
+
     any_rating = None
     if result_rows is not None:
         rows = dict(islice(result_rows.items(), FACET_SAMPLE))
     elif work_filter.rating:
         # The result without the rating: when it is all there (under FACET_SAMPLE
         # works), the result itself is a part of it and needs no query of its own.
-        any_rating = _sample(filter_works(base, replace(work_filter, rating="")))
+        any_rating = without("rating")
         if len(any_rating) < FACET_SAMPLE:
             rows = {pk: row for pk, row in any_rating.items() if row[0] == work_filter.rating}
         else:
@@ -321,8 +327,8 @@ def facet_counts(
     sampled = len(rows) >= FACET_SAMPLE
     # Without a rating (language) chosen, "any rating" is the result itself.
     if any_rating is None:
-        any_rating = _sample(filter_works(base, replace(work_filter, rating=""))) if work_filter.rating else rows
-    any_language = _sample(filter_works(base, replace(work_filter, language=""))) if work_filter.language else rows
+        any_rating = without("rating") if work_filter.rating else rows
+    any_language = without("language") if work_filter.language else rows
     by_rating, by_language, complete, by_warning, by_category = _column_counts(rows, any_rating, any_language)
     tags = _tag_counts(list(rows))
     facets = Facets(

@@ -45,10 +45,6 @@ def tag_url(slug: str) -> str:
     return url_maker("stories:tag-detail")(slug)
 
 
-def user_url(username: str) -> str:
-    return url_maker("stories:user-detail")(username)
-
-
 def work_url(pk: int) -> str:
     head, tail = _parts("stories:work-detail", get_script_prefix(), get_urlconf())
     return f"{head}{int(pk)}{tail}"

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from stories.urlcache import tag_url, user_url, work_url
+from stories.urlcache import tag_url, url_maker, work_url
 
 VALUES = [
     "naruto",
@@ -34,7 +34,7 @@ def prefix(request):
 @pytest.mark.parametrize("value", VALUES)
 def test_tag_and_user_urls_equal_reverse(prefix, value):
     assert tag_url(value) == reverse("stories:tag-detail", args=[value])
-    assert user_url(value) == reverse("stories:user-detail", args=[value])
+    assert url_maker("stories:user-detail")(value) == reverse("stories:user-detail", args=[value])
     assert tag_url(value).startswith(prefix)
 
 
