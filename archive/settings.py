@@ -122,10 +122,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "stories.middleware.RejectNulMiddleware",
+    "stories.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "stories.routers.ReplicaReadsMiddleware",
+    "stories.core.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -147,6 +147,14 @@ TEMPLATES = [
             "builtins": ["django.contrib.humanize.templatetags.humanize"],
         },
     },
+    {
+        # Only the templates a list page renders many times (stories/core/jinja2.py).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "stories.core.jinja2.environment"},
+    },
 ]
 
 DATABASE_URL = env_str("DATABASE_URL") or embedded_database_url()
@@ -166,16 +174,16 @@ def database(url: str, **extra) -> dict:
 
 
 DATABASES = {"default": database(DATABASE_URL)}
-# Read replicas (comma-separated URLs): safe requests read from them, see stories/routers.py.
+# Read replicas (comma-separated URLs): safe requests read from them, see stories/core/routers.py.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica_{_index}"] = database(_url, TEST={"MIRROR": "default"})
 if len(DATABASES) > 1:
-    DATABASE_ROUTERS = ["stories.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["stories.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "archive.cache.QuireRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "stories.core.cache.QuireRedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     # Per-process memory: fine for one machine; set REDIS_URL when there are several.

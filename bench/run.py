@@ -11,7 +11,7 @@ then two passes are measured:
   what a page costs to build;
 - warm: wrk for --warm seconds over the same URLs again (each connection starting
   at a different place in the list): guests' pages now come from the page cache
-  (stories/pagecache.py), or, with --no-page-cache, are built again with only the
+  (stories/discovery/pagecache.py), or, with --no-page-cache, are built again with only the
   blurb and count caches warm. The share of responses served from the page cache
   is printed.
 

@@ -7,4 +7,10 @@ class StoriesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from stories import lookups, signals  # noqa: F401 - registered on import
+        # Registered on import: the pk__any_of lookup, the signal receivers, and each
+        # feature's admin (Django's autodiscovery looks only for stories/admin.py).
+        from stories.models import lookups  # noqa: F401
+        from stories.readers import admin as readers_admin  # noqa: F401
+        from stories.tags import admin as tags_admin  # noqa: F401
+        from stories.works import admin as works_admin  # noqa: F401
+        from stories.works import signals  # noqa: F401

@@ -6,7 +6,7 @@ from django.db import connection
 from django.urls import reverse
 
 from stories.models import Tag, TaggedWork, TagKind
-from stories.wrangling import WranglingError, tags_make_synonyms, tags_merge, tags_set_parent
+from stories.tags.wrangling import WranglingError, tags_make_synonyms, tags_merge, tags_set_parent
 from tests.factories import TagFactory, WorkFactory
 
 CHANGELIST = reverse("admin:stories_tag_changelist")

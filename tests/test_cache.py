@@ -1,10 +1,10 @@
-"""The Redis cache backend (archive.cache), against a real Redis when one answers."""
+"""The Redis cache backend (stories.core.cache), against a real Redis when one answers."""
 
 import socket
 
 import pytest
 
-from archive.cache import QuireRedisCache
+from stories.core.cache import QuireRedisCache
 
 REDIS = ("127.0.0.1", 6379)
 

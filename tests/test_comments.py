@@ -194,7 +194,7 @@ def _thread_starts(response) -> list[str]:
 @pytest.fixture
 def busy_chapter(work, reader, stranger, monkeypatch):
     """Seven threads on chapter 1, three a page; the fifth has a reply with a reply."""
-    from stories.views import readers
+    from stories.readers import comments as readers
 
     monkeypatch.setattr(readers, "COMMENT_THREADS_PER_PAGE", 3)
     chapter = work.chapters.get(position=1)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from stories.exporters import safe_filename
 from stories.importers import text as text_importer
 from stories.models import WorkLink
-from stories.services import work_create_from_draft
+from stories.works.services import work_create_from_draft
 from tests import factories
 
 pytestmark = pytest.mark.django_db

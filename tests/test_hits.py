@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from stories.models import Work
-from stories.services_readers import hit_record, hits_flush
+from stories.readers.hits import hit_record, hits_flush
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -180,7 +180,7 @@ def test_epub_chapter_markup_is_kept_as_html_source_for_the_sanitiser():
     data = files.plain_epub({"a.xhtml": files.xhtml('<h2>One</h2><p onclick="x()">Hi <script>bad()</script></p>')})
     chapter = epub.parse(data).chapters[0]
     assert chapter.body_format == "html"
-    from stories.rendering import render
+    from stories.core.rendering import render
 
     rendered = render(chapter.body, chapter.body_format)
     assert "Hi" in rendered and "script" not in rendered and "onclick" not in rendered

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
+from stories.core.rendering import count_words, render_text
 from stories.importers import ImportFailed, parse_upload
 from stories.importers.text import parse
-from stories.rendering import count_words, render_text
 
 
 def test_seed_story_header_is_read_as_design_says(seeds):

@@ -1,5 +1,5 @@
 """Guests' list pages come from the cache until anything they show changes
-(stories/pagecache.py, migration 0006_listing_generation)."""
+(stories/discovery/pagecache.py, migration 0006_listing_generation)."""
 
 import pytest
 from django.contrib.messages import constants
@@ -10,8 +10,8 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 
+from stories.discovery.pagecache import HEADER, listing_generation
 from stories.models import Tag, TagKind, Work
-from stories.pagecache import HEADER, listing_generation
 from tests.factories import TagFactory, UserFactory, WorkFactory
 from tests.helpers import blurb_titles as titles
 

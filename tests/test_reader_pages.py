@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from stories.models import Bookmark, Comment, InboxItem, ReaderPreference, Subscription, Work
-from stories.unsubscribe import unsubscribe_url
+from stories.readers.unsubscribe import unsubscribe_url
 from tests import factories
 
 pytestmark = pytest.mark.django_db

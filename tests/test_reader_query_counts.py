@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from stories.models import Bookmark, Comment, InboxItem, ReadingPosition, Subscription
-from stories.views.readers import COMMENT_THREADS_PER_PAGE
+from stories.readers.comments import COMMENT_THREADS_PER_PAGE
 from tests import factories
 
 pytestmark = pytest.mark.django_db

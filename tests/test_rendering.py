@@ -1,7 +1,7 @@
 import pytest
 
-from stories.rendering import count_words, is_scene_break, render_markdown, render_text, sanitise
-from stories.tagging import normalise_relationship
+from stories.core.rendering import count_words, is_scene_break, render_markdown, render_text, sanitise
+from stories.tags.names import normalise_relationship
 
 
 @pytest.mark.parametrize("line", ["xXxXxXxXxXx", "* * *", "***", "-----", "~~~", "oOo", "#", "=-=-=", "  ~ ~ ~  "])
@@ -61,7 +61,7 @@ def test_relationship_names_are_normalised_by_sorting_the_names(raw, normal):
 
 
 def test_notes_keep_their_line_breaks_but_story_markdown_reflows():
-    from stories.rendering import render_inline_markdown
+    from stories.core.rendering import render_inline_markdown
 
     assert render_inline_markdown("First line\nSecond line") == "<p>First line<br>\nSecond line</p>"
     assert "<br>" not in render_markdown("First line\nSecond line")

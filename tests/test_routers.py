@@ -1,5 +1,5 @@
+from stories.core.routers import ReplicaRouter, _reads_may_use_replica
 from stories.models import Work
-from stories.routers import ReplicaRouter, _reads_may_use_replica
 
 
 def test_without_replicas_everything_uses_the_primary():

@@ -11,10 +11,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from stories import search as search_module
+from stories.discovery import search as search_module
+from stories.discovery.search import clean_query, highlight
 from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
-from stories.search import clean_query, highlight
-from stories.services import work_set_tags
+from stories.works.services import work_set_tags
 from tests.factories import ChapterFactory, TagFactory, UserFactory, WorkFactory
 
 
@@ -113,7 +113,7 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
     """A search counts its matches up to SEARCH_COUNT_CAP ("3+ works found") and
     shows the best of them; a work that matches in its title and its text is one
     match, not two."""
-    from stories.views import listing
+    from stories.discovery import query as listing
 
     monkeypatch.setattr(listing, "SEARCH_COUNT_CAP", 3)
     settings.QUIRE_WORKS_PER_PAGE = 10
@@ -225,7 +225,7 @@ HOSTILE = [
 def test_hostile_queries_never_500(client, db, q):
     WorkFactory(title="Anything", chapters=1)
     response = search(client, q)
-    # NUL characters are refused before any view runs (stories.middleware).
+    # NUL characters are refused before any view runs (stories.core.middleware).
     assert response.status_code == (400 if "\x00" in q else 200)
     assert b"<script>alert(1)</script>" not in response.content
 

@@ -4,7 +4,8 @@ import pytest
 
 from stories.importers.base import ChapterDraft, LinkDraft
 from stories.models import Chapter, Tag, Work, WorkLink
-from stories.services import tags_get_or_create, work_create, work_links_resolve, work_recount
+from stories.tags.services import tags_get_or_create
+from stories.works.services import work_create, work_links_resolve, work_recount
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]

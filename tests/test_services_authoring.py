@@ -3,9 +3,9 @@
 import pytest
 from django.db import IntegrityError
 
-from stories import services
 from stories.importers.base import ChapterDraft, LinkDraft
 from stories.models import Chapter, Series, Work, WorkLink
+from stories.works import services
 from tests import factories
 
 pytestmark = pytest.mark.django_db

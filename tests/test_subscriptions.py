@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from stories.importers.base import ChapterDraft
 from stories.models import Chapter, InboxItem, OutgoingEmail, Subscription, Work
-from stories.services import work_create
-from stories.unsubscribe import unsubscribe_url
+from stories.readers.unsubscribe import unsubscribe_url
+from stories.works.services import work_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -161,7 +161,7 @@ def test_posted_work_added_to_a_series_is_a_new_part_for_its_subscribers(reader,
     series = factories.SeriesFactory(title="Arc")
     Subscription.objects.create(user=reader, series=series)
     work = factories.WorkFactory(creators=[author], title="Part two")
-    from stories.services import series_add_work
+    from stories.works.services import series_add_work
 
     series_add_work(series=series, work=work)
     assert list(InboxItem.objects.filter(user=reader).values_list("message", flat=True)) == [
@@ -173,7 +173,7 @@ def test_draft_part_is_announced_once_when_posted(reader, author):
     series = factories.SeriesFactory(title="Arc")
     Subscription.objects.create(user=reader, series=series)
     draft = factories.WorkFactory(creators=[author], title="Later", status=Work.Status.DRAFT)
-    from stories.services import series_add_work
+    from stories.works.services import series_add_work
 
     series_add_work(series=series, work=draft)
     assert not InboxItem.objects.exists()

@@ -1,8 +1,8 @@
 import pytest
 
 from stories.models import Tag, TagKind
-from stories.services import tags_get_or_create
-from stories.tagging import normalise_relationship
+from stories.tags.names import normalise_relationship
+from stories.tags.services import tags_get_or_create
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from stories.urlcache import tag_url, url_maker, work_url
+from stories.core.urlcache import tag_url, url_maker, work_url
 
 VALUES = [
     "naruto",

@@ -6,7 +6,7 @@ from django.utils.html import escape
 
 from stories.importers.text import parse
 from stories.models import Work
-from stories.services import work_create_from_draft
+from stories.works.services import work_create_from_draft
 from tests import factories
 from tests.helpers import assert_valid_html
 

@@ -104,7 +104,7 @@ def test_tag_facets_show_the_most_used_of_each_kind_ties_by_name(client, db):
 def test_a_small_result_is_counted_from_its_facets_a_big_one_by_a_count(client, family, settings, monkeypatch, sample):
     """Under filters.FACET_SAMPLE works the facets hold the whole result: the page is
     drawn from those ids and counted by them, with no COUNT and no second filter."""
-    from stories import filters
+    from stories.discovery import facets as filters
 
     monkeypatch.setattr(filters, "FACET_SAMPLE", sample)
     settings.QUIRE_WORKS_PER_PAGE = 2
@@ -236,7 +236,7 @@ def test_hostile_query_strings_never_500(client, family, params):
     response = client.get(reverse("stories:work-list"), params)
     assert response.status_code in (200, 400)
     if response.status_code == 400:
-        # A form error, or the NUL-character refusal of stories.middleware.
+        # A form error, or the NUL-character refusal of stories.core.middleware.
         assert b"errorlist" in response.content or b"NUL character" in response.content
     tag_page = client.get(family[0].get_absolute_url(), params)
     assert tag_page.status_code in (200, 400)

@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from stories.views import accounts
+from stories.accounts import views
 
 urlpatterns = [
-    path("signup/", accounts.signup, name="signup"),
-    path("login/", accounts.login, name="login"),
-    path("password_reset/", accounts.password_reset, name="password_reset"),
+    path("signup/", views.signup, name="signup"),
+    path("login/", views.login, name="login"),
+    path("password_reset/", views.password_reset, name="password_reset"),
 ]

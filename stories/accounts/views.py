@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
-from stories.forms import SignupForm
+from stories.accounts.forms import SignupForm
 
 TOO_MANY = "Too many attempts from your address. Please wait a few minutes and try again."
 

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from stories.discovery.query import WorksQuery
 from stories.models import Tag
-from stories.views.works import reader_works
 
 FEED_LENGTH = 20
 User = get_user_model()
@@ -43,7 +43,7 @@ class _WorksFeed(Feed):
         return work.title
 
     def item_description(self, work) -> str:
-        # summary_html is sanitised when the work is saved (stories.rendering).
+        # summary_html is sanitised when the work is saved (stories.core.rendering).
         tags = ", ".join(item.tag.name for item in work.tagged_items.all())
         rating = work.get_rating_display()
         words = f"{work.word_count:,} words"
@@ -64,17 +64,13 @@ class _WorksFeed(Feed):
     def item_categories(self, work) -> list[str]:
         return [item.tag.name for item in work.tagged_items.all()]
 
-    @staticmethod
-    def latest(works) -> list:
-        return list(works.for_listing().order_by("-updated_at", "-id")[:FEED_LENGTH])
-
 
 class WorksFeed(_WorksFeed):
     def get_object(self, request) -> FeedSource:
         return FeedSource(
             title="Quire: latest works",
             link=reverse("stories:work-list"),
-            works=self.latest(reader_works(request)),
+            works=WorksQuery(request).latest(FEED_LENGTH),
         )
 
 
@@ -85,7 +81,7 @@ class TagFeed(_WorksFeed):
         return FeedSource(
             title=f"Quire: works tagged {tag.name}",
             link=tag.get_absolute_url(),
-            works=self.latest(reader_works(request).tagged(tag)),
+            works=WorksQuery(request, tag=tag).latest(FEED_LENGTH),
         )
 
 
@@ -95,5 +91,5 @@ class UserFeed(_WorksFeed):
         return FeedSource(
             title=f"Quire: works by {person.username}",
             link=reverse("stories:user-detail", args=[person.username]),
-            works=self.latest(reader_works(request).by_creator(person)),
+            works=WorksQuery(request, creator=person).latest(FEED_LENGTH),
         )

@@ -1,30 +1,35 @@
-"""The filtered works index shared by /works/, tag pages and search: the filter
-form, the sidebar with facet counts, sorting and pagination, in a fixed number of
-queries whatever the page holds.
+"""The one path for every list of works: the index, a tag's page, search, an
+author's page, the home page and the feeds all ask a WorksQuery, and nothing else
+decides which works a reader sees, how they are filtered, counted and paged.
+
+    result = WorksQuery(request, tag=tag).run()     # a page, its count and facets
+    works = WorksQuery(request).latest(20)          # the newest works, for a feed
+
+What a reader may see is decided once, in reader_works(): listed works, restricted
+ones only for signed-in readers, minus the reader's mutes. The query string is read
+by discovery.filters.WorkFilterForm; an invalid one gives a result whose `valid` is
+False, with the form and its errors, and no page.
 
 Counting is what costs at scale. For guests, the total of an index or tag page is
 cached with its facet counts (the same key: filters and the listing generation, not
-page or sort), so any change to what they count gives new keys. A search
-counts at most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a
-result bigger than filters.FACET_SAMPLE come from a sample of that many works.
+page or sort), so any change to what they count gives new keys. A search counts at
+most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a result
+bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
 
-from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from dataclasses import dataclass, field
 
-from stories.blurbs import attach_blurbs, attach_listing
-from stories.filters import (
-    FACET_CACHE_SECONDS,
-    SORTS,
-    WorkFilterForm,
-    facet_cache_key,
-    facet_counts,
-    filter_works,
-    sort_works,
-)
-from stories.search import is_plain, ranked_matches, search_works, snippets_for
-from stories.views.works import paginate
+from django.core.cache import cache
+from django.core.paginator import Page
+from django.http import HttpRequest
+
+from stories.core.paging import paginate
+from stories.discovery.blurbs import attach_blurbs, attach_listing
+from stories.discovery.facets import FACET_CACHE_SECONDS, Facets, facet_cache_key, facet_counts
+from stories.discovery.filters import SORTS, WorkFilter, WorkFilterForm, filter_works
+from stories.discovery.search import is_plain, ranked_matches, search_works, snippets_for
+from stories.models import Tag, Work
+from stories.readers.mutes import apply_mutes, reader_preference
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
@@ -32,86 +37,184 @@ SEARCH_COUNT_CAP = 1000
 NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
 
 
-def render_works_index(
-    request: HttpRequest, works, template: str, context: dict, *, facet_prefix: str, query: str | None = None
-) -> HttpResponse:
-    """`works` (already limited to what this reader may see) filtered by the query
-    string; a bad filter re-renders the page with its errors and status 400."""
-    sorts = SEARCH_SORTS if query else SORTS
-    form = WorkFilterForm(request.GET, sorts=sorts)
-    context = {**context, "form": form, "sorts": sorts, "query": query or ""}
-    if not form.is_valid():
-        return render(request, template, {**context, "page": None, "facets": None}, status=400)
-    work_filter = form.to_filter()
-    reader_base = works
-    near = capped = False
-    key = facet_cache_key(request, facet_prefix)
-    known_rows = ranked = None
-    if query:
-        # The search runs over the filtered works (its candidate sets are bounded):
-        # its matches are the result, and the facets count them. A chosen rating or
-        # language counts its alternatives over the search without that choice:
-        # `base`, the only use of it, so it is built only then.
-        filtered = filter_works(works, work_filter)
-        # One more than are counted: that one says there are more.
-        matches = ranked_matches(filtered, query, limit=SEARCH_COUNT_CAP + 1)
-        ranked = list(matches)
-        works = filtered.filter(pk__any_of=ranked)
-        base = search_works(reader_base, query) if work_filter.rating or work_filter.language else None
-        known_rows = matches
-        # The ids were drawn from the filtered works: there are exactly that many.
-        count = len(ranked)
-        if count == 0 and is_plain(query):
-            # Nothing matches as typed: look for titles and tags spelled nearly so.
-            base, near, known_rows, ranked = search_works(reader_base, query, near=True), True, None, None
-            works = filter_works(base, work_filter)
-            count = _capped_count(works)
-        capped = count > SEARCH_COUNT_CAP
-        count = min(count, SEARCH_COUNT_CAP)
-    else:
-        base, works = works, filter_works(works, work_filter)
-    sort = work_filter.sort or ("relevance" if query else "updated")
-    facets = facet_counts(base, work_filter, cache_key=key, result_rows=known_rows)
-    if not query and facets.result_ids is not None:
-        # The facets hold the whole result: its size is the count, and the page is
-        # drawn from its ids instead of filtering every work again.
-        count = len(facets.result_ids)
-        works = base.filter(pk__any_of=list(facets.result_ids))
-    elif not query:
+def reader_works(request: HttpRequest):
+    """The works any list may show this reader, as a WorkQuerySet: posted and not
+    hidden, restricted ones only when signed in, minus what the reader muted or hid.
+    Every list, feed and search starts here, so these rules live in one place."""
+    return apply_mutes(Work.objects.listed().visible_to(request.user), reader_preference(request))
+
+
+@dataclass
+class WorksResult:
+    """What a list page shows: the page of works (each with `blurb_html`, and for a
+    search `snippet`), the total, the facet counts beside the filters, and the form
+    that read the query string. `valid` is False when the query string was refused:
+    then `form` holds the errors and `page` and `facets` are None."""
+
+    form: WorkFilterForm
+    sorts: dict
+    query: str
+    page: Page | None = None
+    facets: Facets | None = None
+    work_filter: WorkFilter | None = None
+    sort: str = ""
+    near: bool = False  # nothing matched exactly; these are near spellings
+    capped: bool = False  # more than SEARCH_COUNT_CAP matched; the best are shown
+    tag_facets: dict = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.page is not None
+
+    @property
+    def status(self) -> int:
+        """The HTTP status of a page showing this result: 400 for refused filters."""
+        return 200 if self.valid else 400
+
+    def context(self) -> dict:
+        """The template context of the list (templates/discovery/_works_index.html)."""
+        return {
+            "form": self.form,
+            "sorts": self.sorts,
+            "query": self.query,
+            "page": self.page,
+            "facets": self.facets,
+            "tag_facets": self.tag_facets,
+            "work_filter": self.work_filter,
+            "sort": self.sort,
+            "near": self.near,
+            "capped": self.capped,
+        }
+
+
+@dataclass
+class _Found:
+    """The filtered result before it is paged: `works` to order and page, how many
+    there are, and for a search the matching ids best first (`ranked`)."""
+
+    works: object
+    count: int
+    facets: Facets
+    ranked: list[int] | None = None
+    near: bool = False
+    capped: bool = False
+
+
+class WorksQuery:
+    """The works a reader asked for: the reader and the query string of `request`,
+    narrowed to a `tag` (synonyms included) or a `creator`, and searched for `q`
+    when given. Ask run() for a filtered page, or latest(n) for the newest works."""
+
+    def __init__(self, request: HttpRequest, *, tag: Tag | None = None, creator=None, q: str = ""):
+        self.request = request
+        self.tag = tag
+        self.q = q
+        works = reader_works(request)
+        if tag is not None:
+            works = works.tagged(tag)
+        if creator is not None:
+            works = works.by_creator(creator)
+        self.base = works
+        self.sorts = SEARCH_SORTS if q else SORTS
+
+    def _cache_prefix(self) -> str:
+        if self.q:
+            return f"search:{self.q}"
+        return f"tag:{self.tag.pk}" if self.tag is not None else "works"
+
+    def latest(self, limit: int) -> list[Work]:
+        """The `limit` most recently updated works, loaded with their tags and
+        creators (for_listing)."""
+        return list(self.base.for_listing().order_by("-updated_at", "-id")[:limit])
+
+    def recent_page(self) -> Page:
+        """The requested page of works, most recently updated first, each with its
+        `blurb_html` (an author's page: no filters, no facets)."""
+        page = paginate(self.request, self.base.defer(*NOT_LISTED).order_by("-updated_at", "-id"))
+        _attach(page)
+        return page
+
+    def run(self) -> WorksResult:
+        """The filtered, sorted page the query string asks for; a page number out of
+        range raises Http404."""
+        form = WorkFilterForm(self.request.GET, sorts=self.sorts)
+        result = WorksResult(form=form, sorts=self.sorts, query=self.q)
+        if not form.is_valid():
+            return result
+        work_filter = form.to_filter()
+        sort = work_filter.sort or ("relevance" if self.q else "updated")
+        key = facet_cache_key(self.request, self._cache_prefix())
+        found = self._search(work_filter, key) if self.q else self._browse(work_filter, key)
+        if found.ranked is not None and sort == "relevance":
+            # Already in order: the page needs only its twenty works.
+            page = paginate(self.request, found.ranked, count=found.count)
+            listed = found.works.filter(pk__any_of=page.object_list).defer(*NOT_LISTED).order_by()
+            by_pk = {work.pk: work for work in listed}
+            page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
+        else:
+            works = found.works if found.ranked is None else found.works.filter(pk__any_of=found.ranked)
+            page = paginate(self.request, works.order_by(*self.sorts[sort][1]).defer(*NOT_LISTED), count=found.count)
+        snippets = snippets_for([work.pk for work in page], self.q) if self.q else {}
+        for work in page:
+            work.snippet = snippets.get(work.pk)
+        _attach(page)
+        # Chosen tags show in their own list; the facets offer the others.
+        included = {term.tag.slug for term in work_filter.includes}
+        result.tag_facets = {
+            kind: [v for v in values if v.value not in included] for kind, values in found.facets.tags.items()
+        }
+        result.page, result.facets, result.work_filter, result.sort = page, found.facets, work_filter, sort
+        result.near, result.capped = found.near, found.capped
+        return result
+
+    def _browse(self, work_filter: WorkFilter, key: str | None) -> _Found:
+        """The index or a tag page: the base narrowed by the filter."""
+        facets = facet_counts(self.base, work_filter, cache_key=key)
+        if facets.result_ids is not None:
+            # The facets hold the whole result: its size is the count, and the page
+            # is drawn from its ids instead of filtering every work again.
+            ids = list(facets.result_ids)
+            return _Found(self.base.filter(pk__any_of=ids), len(ids), facets)
+        works = filter_works(self.base, work_filter)
         count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()
             if key:
                 cache.set("count:" + key, count, FACET_CACHE_SECONDS)
-    if ranked is not None and sort == "relevance":
-        # Already in order: the page needs only its twenty works.
-        page = paginate(request, ranked, count=count)
-        listed = filtered.filter(pk__any_of=page.object_list).defer(*NOT_LISTED).order_by()
-        by_pk = {work.pk: work for work in listed}
-        page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
-    else:
-        ordered = works.order_by(*sorts[sort][1]) if query else sort_works(works, sort)
-        page = paginate(request, ordered.defer(*NOT_LISTED), count=count)
-    # Chosen tags show in their own list; the facets offer the others.
-    included = {term.tag.slug for term in work_filter.includes}
-    tag_facets = {kind: [v for v in values if v.value not in included] for kind, values in facets.tags.items()}
-    snippets = snippets_for([work.pk for work in page], query) if query else {}
-    for work in page:
-        work.snippet = snippets.get(work.pk)
-    attach_listing(page)
-    attach_blurbs(page)
-    context.update(
-        page=page,
-        facets=facets,
-        tag_facets=tag_facets,
-        work_filter=work_filter,
-        sort=sort,
-        near=near,
-        capped=capped,
-    )
-    return render(request, template, context)
+        return _Found(works, count, facets)
+
+    def _search(self, work_filter: WorkFilter, key: str | None) -> _Found:
+        """A search runs over the filtered works (its candidate sets are bounded):
+        its matches are the result, and the facets count them. A chosen rating or
+        language counts its alternatives over the search without that choice, so
+        that unfiltered search is built only then."""
+        filtered = filter_works(self.base, work_filter)
+        # One more than are counted: that one says there are more.
+        matches = ranked_matches(filtered, self.q, limit=SEARCH_COUNT_CAP + 1)
+        ranked = list(matches)
+        if not ranked and is_plain(self.q):
+            return self._near(work_filter, key)
+        unfiltered = search_works(self.base, self.q) if work_filter.rating or work_filter.language else None
+        facets = facet_counts(unfiltered, work_filter, cache_key=key, result_rows=matches)
+        # The ids were drawn from the filtered works: there are exactly that many.
+        return _Found(
+            filtered,
+            min(len(ranked), SEARCH_COUNT_CAP),
+            facets,
+            ranked=ranked,
+            capped=len(ranked) > SEARCH_COUNT_CAP,
+        )
+
+    def _near(self, work_filter: WorkFilter, key: str | None) -> _Found:
+        """Nothing matches as typed: titles and tags spelled nearly so."""
+        base = search_works(self.base, self.q, near=True)
+        works = filter_works(base, work_filter)
+        count = works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        facets = facet_counts(base, work_filter, cache_key=key)
+        return _Found(works, min(count, SEARCH_COUNT_CAP), facets, near=True, capped=count > SEARCH_COUNT_CAP)
 
 
-def _capped_count(works) -> int:
-    """The number of works, counting no further than SEARCH_COUNT_CAP + 1."""
-    return works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
+def _attach(works) -> None:
+    """Give each work of a page its tags, creators and rendered blurb."""
+    attach_listing(works)
+    attach_blurbs(works)

@@ -19,7 +19,7 @@ from django.db import connection, connections
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
-from stories.filters import FACET_COLUMNS
+from stories.discovery.facets import FACET_COLUMNS
 from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"

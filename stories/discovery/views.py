@@ -1,16 +1,46 @@
-from django.http import HttpRequest, HttpResponse
+"""The home page, the works index and search: each asks a WorksQuery and renders."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
-from stories.search import clean_query
-from stories.views.listing import render_works_index
-from stories.views.works import reader_works
+from stories.discovery.blurbs import attach_blurbs
+from stories.discovery.query import WorksQuery
+from stories.discovery.search import clean_query
+from stories.models import Tag
+from stories.readers.mutes import reader_preference
+
+HOME_WORKS = 10
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    works = WorksQuery(request).latest(HOME_WORKS)
+    attach_blurbs(works)
+    return render(request, "discovery/home.html", {"works": works, "popular_tags": Tag.objects.popular()})
+
+
+def work_list(request: HttpRequest) -> HttpResponse:
+    """The works index with its filters (400 with the form's errors for refused filters)."""
+    if redirect_to := _default_filter_redirect(request):
+        return redirect_to
+    result = WorksQuery(request).run()
+    return render(request, "discovery/work_list.html", result.context(), status=result.status)
 
 
 def search(request: HttpRequest) -> HttpResponse:
     """Full-text search, combinable with every filter of the works index."""
     query = clean_query(request.GET.get("q", ""))
     if not query:
-        return render(request, "stories/search.html", {"query": ""})
-    return render_works_index(
-        request, reader_works(request), "stories/search.html", {}, facet_prefix=f"search:{query}", query=query
-    )
+        return render(request, "discovery/search.html", {"query": ""})
+    result = WorksQuery(request, q=query).run()
+    return render(request, "discovery/search.html", result.context(), status=result.status)
+
+
+def _default_filter_redirect(request: HttpRequest) -> HttpResponse | None:
+    """A reader with a saved default filter who opens /works/ bare gets it applied;
+    `?all=1` (or any query) shows the index as asked."""
+    if request.GET:
+        return None
+    preference = reader_preference(request)
+    if preference is None or not preference.default_filter:
+        return None
+    return HttpResponseRedirect(f"{request.path}?{preference.default_filter}")

@@ -10,7 +10,7 @@ CONTENT_TYPE = "text/html; charset=utf-8"
 
 def export(work, *, url: str) -> bytes:
     html = render_to_string(
-        "stories/exports/work.html",
+        "exporters/work.html",
         {"work": work, "metadata": metadata(work, url=url), "chapters": list(work.chapters.all()), "url": url},
     )
     return html.encode("utf-8")

@@ -15,7 +15,7 @@ Where the structures come from:
   "Genre".
 
 The HTML found here is stored as the chapter source with format "html"; it is
-sanitised (stories.rendering) whenever it is shown.
+sanitised (stories.core.rendering) whenever it is shown.
 """
 
 import html as html_module
@@ -23,6 +23,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from stories.core.rendering import TAG_RE, sanitise
 from stories.importers.base import (
     ChapterDraft,
     ImportFailed,
@@ -36,7 +37,6 @@ from stories.importers.base import (
     parse_warnings,
     split_list,
 )
-from stories.rendering import TAG_RE, sanitise
 
 LANGUAGES = {
     "english": "en", "español": "es", "spanish": "es", "deutsch": "de", "german": "de", "français": "fr",

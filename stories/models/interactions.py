@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from stories.rendering import render_inline_markdown
+from stories.core.rendering import render_inline_markdown
 
 User = settings.AUTH_USER_MODEL
 

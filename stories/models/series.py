@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from stories.rendering import render_inline_markdown
+from stories.core.rendering import render_inline_markdown
 
 
 class Series(models.Model):

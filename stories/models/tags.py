@@ -1,9 +1,47 @@
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
 from taggit.models import TagBase, TaggedItemBase
 
-from stories.querysets import TagQuerySet
-from stories.urlcache import tag_url
+from stories.core.urlcache import tag_url
+
+
+def tag_family_ids(tag) -> list[int]:
+    """The tag, its canonical and all synonyms of that canonical: the works of any of
+    them count as the works of the canonical tag."""
+    root = tag.synonym_of_id or tag.pk
+    return list(Tag.objects.filter(Q(pk=root) | Q(synonym_of_id=root)).values_list("pk", flat=True))
+
+
+class TagQuerySet(models.QuerySet):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+    def canonical_or_free(self):
+        """Tags that have their own page of works: everything but synonyms."""
+        return self.filter(synonym_of__isnull=True)
+
+    def with_work_counts(self):
+        """Annotate `work_count`: listed works tagged with the tag or any of its
+        synonyms, each work counted once."""
+        counts = (
+            TaggedWork.objects.filter(
+                Q(tag_id=OuterRef("pk")) | Q(tag__synonym_of_id=OuterRef("pk")),
+                content_object__status="posted",
+                content_object__is_hidden=False,
+            )
+            .order_by()
+            .annotate(group=models.Value(1))
+            .values("group")
+            .annotate(n=Count("content_object", distinct=True))
+            .values("n")
+        )
+        return self.annotate(work_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+
+    def popular(self, limit: int = 24):
+        return (
+            self.canonical_or_free().with_work_counts().filter(work_count__gt=0).order_by("-work_count", "name")[:limit]
+        )
 
 
 class TagKind(models.TextChoices):

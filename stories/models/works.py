@@ -3,15 +3,15 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 
-from stories.models.tags import TaggedWork
-from stories.querysets import WorkQuerySet
-from stories.rendering import count_words, render, render_inline_markdown
-from stories.urlcache import work_url
+from stories.core.rendering import count_words, render, render_inline_markdown
+from stories.core.urlcache import work_url
+from stories.models.tags import TaggedWork, tag_family_ids
 
 
 class Rating(models.TextChoices):
@@ -44,6 +44,50 @@ class TextFormat(models.TextChoices):
     MARKDOWN = "markdown", "Markdown"
     TEXT = "text", "Plain text"
     HTML = "html", "HTML"
+
+
+class WorkQuerySet(models.QuerySet):
+    def posted(self):
+        return self.filter(status="posted")
+
+    def listed(self):
+        """Works that appear in lists, feeds and search: posted and not hidden."""
+        return self.filter(status="posted", is_hidden=False)
+
+    def visible_to(self, user):
+        """What `user` may see in lists: restricted works only for signed-in readers."""
+        if user is None or not user.is_authenticated:
+            return self.filter(restricted=False)
+        return self
+
+    def viewable_by(self, user):
+        """Works whose page `user` may open: listed ones, plus their own drafts and
+        hidden works, plus everything for moderators."""
+        if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+            return self
+        if user is not None and user.is_authenticated:
+            own = Q(creator_links__user=user)
+            return self.filter(Q(status="posted", is_hidden=False) | own).distinct()
+        return self.listed().filter(restricted=False)
+
+    def by_creator(self, user):
+        return self.filter(Exists(WorkCreator.objects.filter(work=OuterRef("pk"), user=user)))
+
+    def tagged(self, tag):
+        """Works tagged with `tag` or any of its synonyms (and, for a synonym, its canonical)."""
+        return self.filter(
+            Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_family_ids(tag)))
+        )
+
+    def for_listing(self):
+        """Everything a work blurb shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            Prefetch("creator_links", queryset=WorkCreator.objects.select_related("user").order_by("position", "id")),
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedWork.objects.select_related("tag").order_by("tag__kind", "tag__name"),
+            ),
+        )
 
 
 class Work(models.Model):
@@ -158,7 +202,7 @@ class Work(models.Model):
         return {"not_rated": "NR", "general": "G", "teen": "T", "mature": "M", "explicit": "E"}[self.rating]
 
     def listing_tags(self) -> list:
-        """The work's tags by kind and name: the rows stories.blurbs.attach_listing
+        """The work's tags by kind and name: the rows stories.discovery.blurbs.attach_listing
         set, or else the tagged_items prefetched by WorkQuerySet.for_listing."""
         listed = self.__dict__.get("listed_tags")
         if listed is not None:

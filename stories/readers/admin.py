@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from stories.models import Comment, Report
-from stories.services_readers import comment_delete, report_resolve
+from stories.readers.services import comment_delete, report_resolve
 
 
 class ReportAdminForm(forms.ModelForm):

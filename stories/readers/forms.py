@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from stories.models import Tag
-from stories.services_readers import (
+from stories.readers.services import (
     BOOKMARK_NOTE_MAX_CHARS,
     COMMENT_MAX_CHARS,
     REPORT_MAX_CHARS,

@@ -3,18 +3,14 @@ notifications, reading history, reports, preferences and hits. Named <noun>_<ver
 every function that changes more than one row runs in one transaction, and the
 stored counters on Work move with F() in that same transaction."""
 
-import datetime
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models import F
 from django.utils import timezone
 
 from stories.models import (
@@ -23,15 +19,12 @@ from stories.models import (
     Comment,
     InboxItem,
     Kudos,
-    OutgoingEmail,
     ReaderPreference,
     ReadingPosition,
     Report,
     Series,
-    SeriesPart,
     Subscription,
     Tag,
-    TaggedWork,
     Work,
     WorkCreator,
 )
@@ -251,7 +244,7 @@ def bookmark_delete(*, bookmark: Bookmark, user: AbstractBaseUser) -> None:
     bookmark.delete()
 
 
-# Subscriptions and notifications ------------------------------------------------
+# Subscriptions (the notifications they bring are in readers.notifications) ------
 
 
 def subscription_add(*, user: AbstractBaseUser, **target) -> Subscription:
@@ -268,120 +261,6 @@ def subscription_delete(*, subscription: Subscription, user: AbstractBaseUser) -
     if subscription.user_id != user.pk:
         raise ReaderActionRefused("You can only end your own subscriptions.")
     subscription.delete()
-
-
-def _absolute(url: str) -> str:
-    return f"{settings.SITE_URL}{url}"
-
-
-def _notify(*, users: Iterable[AbstractBaseUser], work: Work, message: str, url: str) -> int:
-    """One inbox entry per user, and one queued email for those with an address."""
-    from stories.unsubscribe import unsubscribe_url
-
-    users = list(users)
-    InboxItem.objects.bulk_create([InboxItem(user=u, work=work, message=message[:500], url=url) for u in users])
-    emails = []
-    for u in users:
-        if u.email:
-            body = (
-                f"{message}\n\n{_absolute(url)}\n\n"
-                f"You get this because you subscribed on Quire. Manage or end your subscriptions: "
-                f"{_absolute(reverse('stories:subscription-list'))}\n"
-                f"Unsubscribe from everything in one click: {_absolute(unsubscribe_url(u))}\n"
-            )
-            emails.append(OutgoingEmail(to=u.email, subject=message[:255], body=body))
-    OutgoingEmail.objects.bulk_create(emails)
-    return len(users)
-
-
-def _subscribers(*, work: Work, include_work: bool, include_tags: bool):
-    creator_ids = list(WorkCreator.objects.filter(work=work).values_list("user_id", flat=True))
-    series_ids = SeriesPart.objects.filter(work=work).values("series_id")
-    matches = Q(series__in=series_ids) | Q(creator__in=creator_ids)
-    if include_work:
-        matches |= Q(work=work)
-    if include_tags:
-        tag_ids = TaggedWork.objects.filter(content_object=work).values("tag_id")
-        canonical_ids = Tag.objects.filter(pk__in=tag_ids, synonym_of__isnull=False).values("synonym_of_id")
-        matches |= Q(tag__in=tag_ids) | Q(tag__in=canonical_ids)
-    user_ids = Subscription.objects.filter(matches).values("user_id")
-    # Restricted works are for signed-in readers: every subscriber is one.
-    return User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=creator_ids).order_by("pk")
-
-
-@transaction.atomic
-def subscriptions_notify_chapter(*, chapter: Chapter) -> int:
-    """Tell subscribers of the work, its series and its creators about a new chapter."""
-    work = Work.objects.get(pk=chapter.work_id)
-    if not work.is_posted or work.is_hidden:
-        return 0
-    return _notify(
-        users=_subscribers(work=work, include_work=True, include_tags=False),
-        work=work,
-        message=f"New chapter of {work.title}: {chapter.display_title}",
-        url=chapter.get_absolute_url(),
-    )
-
-
-@transaction.atomic
-def subscriptions_notify_work(*, work: Work) -> int:
-    """Tell subscribers of its creators, series and tags about a newly posted work."""
-    work = Work.objects.get(pk=work.pk)
-    if not work.is_posted or work.is_hidden:
-        return 0
-    names = ", ".join(WorkCreator.objects.filter(work=work).values_list("user__username", flat=True))
-    return _notify(
-        users=_subscribers(work=work, include_work=False, include_tags=True),
-        work=work,
-        message=f"New work by {names or 'Anonymous'}: {work.title}",
-        url=work.get_absolute_url(),
-    )
-
-
-@transaction.atomic
-def subscriptions_notify_part(*, part: SeriesPart) -> int:
-    """Tell a series' subscribers that a posted work became one of its parts."""
-    work = part.work
-    if not work.is_posted or work.is_hidden:
-        return 0
-    creator_ids = WorkCreator.objects.filter(work=work).values("user_id")
-    users = (
-        User.objects.filter(subscriptions__series=part.series, is_active=True)
-        .exclude(pk__in=creator_ids)
-        .distinct()
-        .order_by("pk")
-    )
-    return _notify(
-        users=users,
-        work=work,
-        message=f"New part in {part.series.title}: {work.title}",
-        url=work.get_absolute_url(),
-    )
-
-
-def outgoing_email_send(*, limit: int = 100) -> tuple[int, int]:
-    """Send queued emails through the configured backend; returns (sent, failed).
-    Rows are locked while sent so two runs never send the same email."""
-    sent = failed = 0
-    with transaction.atomic():
-        batch = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, attempts__lt=5)
-            .order_by("created_at", "id")[:limit]
-        )
-        for email in batch:
-            email.attempts += 1
-            try:
-                send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
-            except Exception as error:  # any backend failure: keep it queued, record why
-                email.last_error = str(error)[:2000]
-                failed += 1
-            else:
-                email.sent_at = timezone.now()
-                email.last_error = ""
-                sent += 1
-            email.save(update_fields=["attempts", "sent_at", "last_error"])
-    return sent, failed
 
 
 def inbox_mark_read(*, user: AbstractBaseUser) -> int:
@@ -483,50 +362,3 @@ def work_hide_for_reader(*, user: AbstractBaseUser, work: Work, hide: bool) -> N
         preference.hidden_works.add(work)
     else:
         preference.hidden_works.remove(work)
-
-
-# Hits ----------------------------------------------------------------------------
-
-
-def hits_pending_key(work_id: int) -> str:
-    return f"hits:pending:{work_id}"
-
-
-def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None) -> bool:
-    """Count a visitor once per work per day. The cache remembers who was counted
-    and keeps a pending total per work; the database sees one UPDATE per
-    QUIRE_HIT_FLUSH_EVERY new hits (or when the oldest pending hit is older than
-    QUIRE_HIT_FLUSH_SECONDS), never one per page load. Returns True when counted."""
-    today = today or timezone.localdate()
-    seen_key = "hit:" + hashlib.sha256(f"{work_id}:{today.isoformat()}:{visitor}".encode()).hexdigest()
-    if not cache.add(seen_key, 1, timeout=60 * 60 * 26):
-        return False
-    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
-    now = timezone.now().timestamp()
-    cache.add(pending_key, 0, timeout=None)
-    cache.add(since_key, now, timeout=None)
-    try:
-        pending = cache.incr(pending_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(pending_key, 1, timeout=None)
-        pending = 1
-    since = cache.get(since_key) or now
-    if pending >= settings.QUIRE_HIT_FLUSH_EVERY or now - since >= settings.QUIRE_HIT_FLUSH_SECONDS:
-        hits_flush(work_id=work_id)
-    return True
-
-
-def hits_flush(*, work_id: int) -> int:
-    """Move a work's pending hits from the cache to Work.hit_count."""
-    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
-    pending = cache.get(pending_key) or 0
-    if pending <= 0:
-        return 0
-    try:
-        # decr, not delete: hits counted meanwhile by another request stay pending.
-        cache.decr(pending_key, pending)
-    except ValueError:
-        return 0
-    cache.set(since_key, timezone.now().timestamp(), timeout=None)
-    Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + pending)
-    return pending

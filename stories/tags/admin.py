@@ -1,4 +1,4 @@
-"""Wrangling actions for the Tag admin. Actions that need a second tag (the
+"""The Tag admin and its wrangling actions. Actions that need a second tag (the
 canonical, the parent fandom, the merge target) show an intermediate form; every
 change is written to the admin log (LogEntry) against each tag it touched."""
 
@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
 from stories.models import Tag, TagKind
-from stories.wrangling import (
+from stories.tags.wrangling import (
     WranglingError,
     tags_make_synonyms,
     tags_mark_canonical,
@@ -111,3 +111,13 @@ class TagWranglingMixin:
 
 def _kinds(queryset) -> list[str]:
     return list(queryset.values_list("kind", flat=True).distinct())
+
+
+@admin.register(Tag)
+class TagAdmin(TagWranglingMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "canonical", "synonym_of"]
+    list_filter = ["kind", "canonical"]
+    search_fields = ["name"]
+    autocomplete_fields = ["synonym_of", "parents"]
+    prepopulated_fields = {}
+    readonly_fields = ["slug"]

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from stories.models import Tag, TagKind
-from stories.tagging import clean_tag_name, normalise_relationship
+from stories.tags.names import clean_tag_name, normalise_relationship
 
 FIELD_KINDS = {
     "fandoms": TagKind.FANDOM,

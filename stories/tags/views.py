@@ -1,15 +1,16 @@
+"""The tag index and a tag's page of works (synonyms included)."""
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from stories.discovery.query import WorksQuery
 from stories.models import Tag, TagKind
-from stories.views.listing import render_works_index
-from stories.views.works import reader_works
 
 
 def tag_list(request: HttpRequest) -> HttpResponse:
     tags = list(Tag.objects.canonical_or_free().with_work_counts().filter(work_count__gt=0).order_by("name"))
     groups = [(label, [t for t in tags if t.kind == kind]) for kind, label in TagKind.choices]
-    return render(request, "stories/tag_list.html", {"groups": groups})
+    return render(request, "tags/tag_list.html", {"groups": groups})
 
 
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -17,10 +18,6 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if tag.synonym_of_id:
         # A synonym's works are the canonical tag's works: one page for both.
         return redirect(tag.synonym_of)
-    return render_works_index(
-        request,
-        reader_works(request).tagged(tag),
-        "stories/tag_detail.html",
-        {"tag": tag, "synonyms": tag.synonyms.order_by("name"), "parents": tag.parents.order_by("name")},
-        facet_prefix=f"tag:{tag.pk}",
-    )
+    result = WorksQuery(request, tag=tag).run()
+    context = {"tag": tag, "synonyms": tag.synonyms.order_by("name"), "parents": tag.parents.order_by("name")}
+    return render(request, "tags/tag_detail.html", {**context, **result.context()}, status=result.status)

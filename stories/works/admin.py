@@ -1,21 +1,20 @@
-"""The moderators' tools. Moderators are staff in the *Moderators* group; every
+"""The moderators' tools for works, chapters, series and work links (tags are in
+tags.admin, reports and comments in readers.admin). Moderators are staff in the *Moderators* group; every
 change made here is recorded in Django's admin log (LogEntry)."""
 
 from django.contrib import admin
 from django.db import models, transaction
 
-from stories.admin_wrangling import TagWranglingMixin
 from stories.models import (
     Chapter,
     Series,
     SeriesPart,
-    Tag,
     TaggedWork,
     Work,
     WorkCreator,
     WorkLink,
 )
-from stories.services import work_links_resolve, work_recount
+from stories.works.services import work_links_resolve, work_recount
 
 
 class ChapterInline(admin.StackedInline):
@@ -133,16 +132,6 @@ class ChapterAdmin(admin.ModelAdmin):
     readonly_fields = ["word_count"]
 
 
-@admin.register(Tag)
-class TagAdmin(TagWranglingMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "canonical", "synonym_of"]
-    list_filter = ["kind", "canonical"]
-    search_fields = ["name"]
-    autocomplete_fields = ["synonym_of", "parents"]
-    prepopulated_fields = {}
-    readonly_fields = ["slug"]
-
-
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
     list_display = ["title", "is_complete", "updated_at"]
@@ -158,7 +147,3 @@ class WorkLinkAdmin(admin.ModelAdmin):
     search_fields = ["source__title", "target_title", "target__title"]
     autocomplete_fields = ["source", "target"]
     formfield_overrides = HTTPS_URLS
-
-
-# The readers' models (reports) are registered in their own module.
-from stories import admin_readers  # noqa: E402, F401

@@ -1,18 +1,17 @@
-"""Forms for accounts and authoring. Forms validate; services (stories.services) write."""
+"""Forms for accounts and authoring. Forms validate; services (stories.works.services) write."""
 
 import re
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
-from stories.tagging import MAX_TAG_LENGTH
+from stories.tags.names import MAX_TAG_LENGTH
 
 User = get_user_model()
 
@@ -25,20 +24,6 @@ MAX_CHAPTERS = 200
 MAX_CO_CREATORS = 10
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d{1,18})/?(?:[?#].*)?$")
-
-
-class SignupForm(UserCreationForm):
-    email = forms.EmailField(help_text="For resetting your password. Never shown to anyone.")
-
-    class Meta(UserCreationForm.Meta):
-        model = User
-        fields = ("username", "email")
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError("An account with this email address already exists.")
-        return email
 
 
 def split_tags(value: str) -> list[str]:

@@ -14,8 +14,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
-from stories import services
-from stories.forms import (
+from stories.core.rendering import render as render_text
+from stories.discovery.blurbs import attach_blurbs
+from stories.importers import ImportFailed, parse_upload
+from stories.importers.base import max_upload_bytes
+from stories.models import Chapter, Tag, TagKind, Work
+from stories.tags.hints import tag_hints
+from stories.works import services
+from stories.works.forms import (
     MAX_CHAPTERS,
     MAX_SUMMARY,
     MAX_TAGS,
@@ -28,12 +34,7 @@ from stories.forms import (
     chapter_initial_from_draft,
     link_initial_from_draft,
 )
-from stories.importers import ImportFailed, parse_upload
-from stories.importers.base import max_upload_bytes
-from stories.models import Chapter, Tag, TagKind, Work
-from stories.rendering import render as render_text
-from stories.tag_hints import tag_hints
-from stories.uploads import SizeLimitUploadHandler
+from stories.works.uploads import SizeLimitUploadHandler
 
 # Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
 MAX_ID = 2**63 - 1
@@ -96,7 +97,7 @@ def _previews(chapter_forms) -> list[dict]:
 def _render_work_form(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     context.setdefault("tag_suggestions", _tag_suggestions())
     context.setdefault("drafts_count", Work.objects.by_creator(request.user).filter(status="draft").count())
-    return render(request, "stories/work_form.html", context, status=status)
+    return render(request, "works/work_form.html", context, status=status)
 
 
 @login_required
@@ -152,13 +153,13 @@ def work_upload(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _work_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
-        return render(request, "stories/work_upload.html", {"form": UploadForm()})
+        return render(request, "works/work_upload.html", {"form": UploadForm()})
     upload = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False):
         message = f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit."
-        return render(request, "stories/work_upload.html", {"form": UploadForm(), "upload_error": message})
+        return render(request, "works/work_upload.html", {"form": UploadForm(), "upload_error": message})
     if not upload.is_valid():
-        return render(request, "stories/work_upload.html", {"form": upload})
+        return render(request, "works/work_upload.html", {"form": upload})
     file = upload.cleaned_data["file"]
     try:
         if file.size > max_upload_bytes():
@@ -166,12 +167,12 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
         draft = parse_upload(file.name, file.read())
     except ImportFailed as error:
         upload.add_error("file", str(error))
-        return render(request, "stories/work_upload.html", {"form": upload})
+        return render(request, "works/work_upload.html", {"form": upload})
     if len(draft.chapters) > MAX_CHAPTERS:
         upload.add_error(
             "file", f"The file has {len(draft.chapters)} chapters; Quire takes at most {MAX_CHAPTERS} in one work."
         )
-        return render(request, "stories/work_upload.html", {"form": upload})
+        return render(request, "works/work_upload.html", {"form": upload})
     form = WorkForm(user=request.user, initial=WorkForm.initial_from_draft(draft))
     links = LinkFormSet(prefix="links", initial=[link_initial_from_draft(link) for link in draft.links[:20]])
     chapters = ChapterFormSet(prefix="chapters", initial=[chapter_initial_from_draft(c) for c in draft.chapters])
@@ -271,7 +272,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Ask first (GET), then delete (POST)."""
     work = _work_for_editor(request, work_id)
     if request.method == "GET":
-        return render(request, "stories/confirm_delete.html", {"work": work, "chapter": None})
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": None})
     title = work.title
     services.work_delete(work=work)
     messages.success(request, f"“{title}” is deleted.")
@@ -283,12 +284,12 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
     work = _work_for_editor(request, work_id)
     if request.method == "GET":
-        return render(request, "stories/chapter_form.html", {"work": work, "form": ChapterForm(), "chapter": None})
+        return render(request, "works/chapter_form.html", {"work": work, "form": ChapterForm(), "chapter": None})
     form = ChapterForm(request.POST)
     if not form.is_valid() or _action(request, "save") == "preview":
         return render(
             request,
-            "stories/chapter_form.html",
+            "works/chapter_form.html",
             {"work": work, "form": form, "chapter": None, "previews": _previews([form])},
         )
     chapter = services.chapter_add(work=work, **form.chapter_fields())
@@ -303,10 +304,10 @@ def chapter_edit(request: HttpRequest, work_id: int, position: int) -> HttpRespo
     context = {"work": chapter.work, "chapter": chapter}
     if request.method == "GET":
         initial = {name: getattr(chapter, name) for name in ChapterForm.base_fields}
-        return render(request, "stories/chapter_form.html", {**context, "form": ChapterForm(initial=initial)})
+        return render(request, "works/chapter_form.html", {**context, "form": ChapterForm(initial=initial)})
     form = ChapterForm(request.POST)
     if not form.is_valid() or _action(request, "save") == "preview":
-        return render(request, "stories/chapter_form.html", {**context, "form": form, "previews": _previews([form])})
+        return render(request, "works/chapter_form.html", {**context, "form": form, "previews": _previews([form])})
     services.chapter_update(chapter=chapter, **form.chapter_fields())
     messages.success(request, f"{chapter.display_title} is saved.")
     return redirect(chapter)
@@ -321,7 +322,7 @@ def chapter_delete(request: HttpRequest, work_id: int, position: int) -> HttpRes
         messages.error(request, "A work needs at least one chapter: delete the whole work instead.")
         return redirect("stories:work-edit", work.pk)
     if request.method == "GET":
-        return render(request, "stories/confirm_delete.html", {"work": work, "chapter": chapter})
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter})
     services.chapter_delete(chapter=chapter)
     messages.success(request, f"{chapter.display_title} is deleted; the others are renumbered.")
     return redirect("stories:work-edit", work.pk)
@@ -344,5 +345,6 @@ def chapters_reorder(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 def draft_list(request: HttpRequest) -> HttpResponse:
-    drafts = Work.objects.by_creator(request.user).filter(status="draft").for_listing().order_by("-updated_at", "-id")
-    return render(request, "stories/draft_list.html", {"works": drafts})
+    drafts = list(Work.objects.by_creator(request.user).filter(status="draft").order_by("-updated_at", "-id"))
+    attach_blurbs(drafts)
+    return render(request, "works/draft_list.html", {"works": drafts})

@@ -1,8 +1,8 @@
-"""Write paths. Every function that touches more than one row runs in one
+"""Write paths for works, chapters, series and work links. Every function that touches more than one row runs in one
 transaction, so an error leaves nothing half-saved. Named <noun>_<verb>."""
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -24,7 +24,7 @@ from stories.models import (
     WorkCreator,
     WorkLink,
 )
-from stories.tagging import clean_tag_name, normalise_relationship
+from stories.tags.services import tags_get_or_create
 
 User = get_user_model()
 
@@ -34,23 +34,6 @@ TAG_FIELDS = {
     "relationships": TagKind.RELATIONSHIP,
     "freeforms": TagKind.FREEFORM,
 }
-
-
-def tags_get_or_create(*, kind: str, names: Iterable[str]) -> list[Tag]:
-    """The tags of `kind` with these names, created when new. Lookup ignores case;
-    relationship names are normalised so name order does not matter."""
-    tags: list[Tag] = []
-    for raw in names:
-        name = normalise_relationship(raw) if kind == TagKind.RELATIONSHIP else clean_tag_name(raw)
-        if not name:
-            continue
-        tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
-        if tag is None:
-            tag = Tag(kind=kind, name=name)
-            tag.save()
-        if tag not in tags:
-            tags.append(tag)
-    return tags
 
 
 @transaction.atomic
@@ -214,14 +197,6 @@ def work_links_resolve(*, work: Work) -> int:
             link.save(update_fields=["target"])
             resolved += 1
     return resolved
-
-
-def user_get_or_create(*, username: str) -> AbstractBaseUser:
-    user, created = User.objects.get_or_create(username=username)
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 # --- authoring: posting, editing and deleting works and chapters ------------------

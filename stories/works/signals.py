@@ -8,13 +8,17 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from stories.models import Chapter, SeriesPart, Work
+from stories.readers.notifications import (
+    subscriptions_notify_chapter,
+    subscriptions_notify_part,
+    subscriptions_notify_work,
+)
+from stories.works.services import work_recount
 
 
 @receiver(post_save, sender=Chapter)
 @receiver(post_delete, sender=Chapter)
 def _chapter_changed(sender, instance: Chapter, **kwargs) -> None:
-    from stories.services import work_recount
-
     work_recount(work_id=instance.work_id)
 
 
@@ -38,8 +42,6 @@ def _remember_status(sender, instance: Work, **kwargs) -> None:
 
 @receiver(post_save, sender=Work)
 def _work_posted(sender, instance: Work, created: bool, **kwargs) -> None:
-    from stories.services_readers import subscriptions_notify_work
-
     became_posted = instance.status == Work.Status.POSTED and (
         created or getattr(instance, "_loaded_status", None) != Work.Status.POSTED
     )
@@ -60,8 +62,6 @@ def _work_posted(sender, instance: Work, created: bool, **kwargs) -> None:
 
 @receiver(post_save, sender=Chapter)
 def _chapter_added(sender, instance: Chapter, created: bool, **kwargs) -> None:
-    from stories.services_readers import subscriptions_notify_chapter
-
     if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
     chapter_id = instance.pk
@@ -78,8 +78,6 @@ def _chapter_added(sender, instance: Chapter, created: bool, **kwargs) -> None:
 def _part_added(sender, instance: SeriesPart, created: bool, **kwargs) -> None:
     """A posted work joining a series is a new part for the series' subscribers. A
     work posted in this same transaction is announced by the work's own notice."""
-    from stories.services_readers import subscriptions_notify_part
-
     if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
     part_id = instance.pk

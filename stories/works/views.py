@@ -1,70 +1,27 @@
-from django.conf import settings
-from django.core.paginator import Paginator
+"""Reading a work: its page, a chapter, the entire work, the content notice before
+it, its downloads and the series it belongs to. Every view starts from
+core.access.work_for_reader, so a draft or hidden work is a 404 for everyone else."""
+
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
 
-from stories.models import Chapter, SeriesPart, Tag, Work, WorkLink
-from stories.muting import apply_mutes, reader_preference
+from stories.core.access import is_creator, work_for_reader
+from stories.core.requests import safe_next
+from stories.discovery.blurbs import attach_blurbs
+from stories.discovery.query import reader_works
+from stories.exporters import export_work, load_work_for_export
+from stories.models import Chapter, Series, SeriesPart, Work, WorkLink
+from stories.readers.mutes import reader_preference
+from stories.readers.work_page import DOWNLOAD_FORMATS, work_page_reader_context
 
-
-def reader_works(request: HttpRequest):
-    """The works a list page may show this reader: every list, feed and search starts
-    here, so rules about what a reader sees (hidden, restricted, muted) live in one place."""
-    return apply_mutes(Work.objects.listed().visible_to(request.user), reader_preference(request))
-
-
-def _work_for_reader(request: HttpRequest, work_id: int) -> Work:
-    """The work, if this reader may open it; a 404 otherwise (drafts and hidden works
-    exist only for their creators and moderators)."""
-    work = Work.objects.viewable_by(request.user).for_listing().filter(pk=work_id).first()
-    if work is None:
-        raise Http404("No such work.")
-    return work
-
-
-def paginate(request: HttpRequest, queryset, per_page: int | None = None, *, count: int | None = None):
-    """A page of `queryset`; a page number that is not a number or out of range gives 404.
-    Pass `count` when the total is already known, so it is not counted again."""
-    paginator = Paginator(queryset, per_page or settings.QUIRE_WORKS_PER_PAGE)
-    if count is not None:
-        paginator.count = count  # a cached_property: set, it is never recomputed
-    number = page_number(request)
-    if number > paginator.num_pages:
-        raise Http404("No such page.")
-    return paginator.page(number)
-
-
-def page_number(request: HttpRequest, name: str = "page") -> int:
-    """The page number asked for in `name` (1 when absent); anything but a whole
-    number from 1 on gives 404."""
-    try:
-        number = int(request.GET.get(name, "1"))
-    except ValueError:
-        raise Http404("No such page.") from None
-    if number < 1:
-        raise Http404("No such page.")
-    return number
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    works = reader_works(request).for_listing().order_by("-updated_at", "-id")[:10]
-    return render(request, "stories/home.html", {"works": works, "popular_tags": Tag.objects.popular()})
-
-
-def work_list(request: HttpRequest) -> HttpResponse:
-    from stories.views.listing import render_works_index
-    from stories.views.readers import default_filter_redirect
-
-    if redirect_to := default_filter_redirect(request):
-        return redirect_to
-    return render_works_index(request, reader_works(request), "stories/work_list.html", {}, facet_prefix="works")
+NOTICE_SESSION_KEY = "quire_notices_passed"
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = _work_for_reader(request, work_id)
-    from stories.views.readers import content_notice
-
-    if notice := content_notice(request, work):
+    work = work_for_reader(request, work_id)
+    if notice := _content_notice(request, work):
         return notice
     if request.GET.get("view") == "full":
         return _render_work(request, work, full=True)
@@ -72,10 +29,8 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> HttpResponse:
-    work = _work_for_reader(request, work_id)
-    from stories.views.readers import content_notice
-
-    if notice := content_notice(request, work):
+    work = work_for_reader(request, work_id)
+    if notice := _content_notice(request, work):
         return notice
     return _render_work(request, work, position=position)
 
@@ -99,10 +54,8 @@ def _render_work(request: HttpRequest, work: Work, *, position: int | None = Non
             previous_chapter=chapters[index - 1] if index > 0 else None,
             next_chapter=chapters[index + 1] if index + 1 < len(chapters) else None,
         )
-    from stories.views.readers import work_page_reader_context
-
     context.update(work_page_reader_context(request, work, context, landing=position is None and not full))
-    return render(request, "stories/work_detail.html", context)
+    return render(request, "works/work_detail.html", context)
 
 
 def _work_context(request: HttpRequest, work: Work) -> dict:
@@ -137,11 +90,58 @@ def _work_context(request: HttpRequest, work: Work) -> dict:
                 "next": siblings[index + 1].work if index is not None and index + 1 < len(siblings) else None,
             }
         )
-    is_creator = request.user.is_authenticated and any(u.pk == request.user.pk for u in work.creator_users)
     return {
         "work": work,
         "outgoing_links": outgoing,
         "incoming_links": incoming,
         "series_nav": series_nav,
-        "is_creator": is_creator,
+        "is_creator": is_creator(request, work),
     }
+
+
+def _content_notice(request: HttpRequest, work: Work) -> HttpResponse | None:
+    """The one-page notice before a Mature, Explicit or Not Rated work, unless this
+    session passed it already, the reader turned notices off, or it is their work."""
+    if not work.needs_content_notice or is_creator(request, work):
+        return None
+    if work.pk in request.session.get(NOTICE_SESSION_KEY, []):
+        return None
+    preference = reader_preference(request)
+    if preference is not None and not preference.show_content_notices:
+        return None
+    return render(request, "works/content_notice.html", {"work": work, "next": request.get_full_path()})
+
+
+@require_POST
+def content_notice_proceed(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = work_for_reader(request, work_id)
+    passed = request.session.get(NOTICE_SESSION_KEY, [])
+    if work.pk not in passed:
+        request.session[NOTICE_SESSION_KEY] = [*passed[-499:], work.pk]
+    return redirect(safe_next(request, work.get_absolute_url()))
+
+
+@require_GET
+def work_download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponse:
+    work = work_for_reader(request, work_id)
+    if fmt not in dict(DOWNLOAD_FORMATS):
+        raise Http404("No such format.")
+    if not work.is_posted or work.is_hidden:
+        # Downloads are copies that leave the archive: only listed works.
+        raise Http404("No such work.")
+    exported = export_work(load_work_for_export(work.pk), fmt, url=request.build_absolute_uri(work.get_absolute_url()))
+    response = HttpResponse(exported.data, content_type=exported.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, exported.filename)
+    return response
+
+
+def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
+    """A series in reading order: the parts this reader may see."""
+    series = get_object_or_404(Series.objects.prefetch_related("creators"), pk=series_id)
+    parts = list(
+        SeriesPart.objects.filter(series=series, work__in=reader_works(request))
+        .select_related("work")
+        .order_by("position")
+    )
+    attach_blurbs([part.work for part in parts])
+    return render(request, "works/series_detail.html", {"series": series, "parts": parts})

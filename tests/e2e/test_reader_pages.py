@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from stories.models import Bookmark, Comment, Report, Subscription
-from stories.unsubscribe import unsubscribe_url
+from stories.readers.unsubscribe import unsubscribe_url
 from tests import factories
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_reader_journey import log_in

@@ -2,7 +2,7 @@ from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
 from stories.models import Work
-from stories.services_readers import hits_flush, hits_pending_key
+from stories.readers.hits import hits_flush, hits_pending_key
 
 
 class Command(BaseCommand):

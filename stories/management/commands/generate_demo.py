@@ -2,8 +2,9 @@
 
 from django.core.management.base import BaseCommand
 
-from stories.demo import DemoWorld
-from stories.services import user_get_or_create, work_create_from_draft
+from stories.accounts.services import user_get_or_create
+from stories.management.demo import DemoWorld
+from stories.works.services import work_create_from_draft
 
 
 class Command(BaseCommand):

@@ -9,8 +9,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from stories.accounts.services import user_get_or_create
 from stories.importers import ImportFailed, parse_upload
-from stories.services import user_get_or_create, work_create_from_draft
+from stories.works.services import work_create_from_draft
 
 
 class Command(BaseCommand):

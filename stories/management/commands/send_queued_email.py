@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from stories.services_readers import outgoing_email_send
+from stories.readers.notifications import outgoing_email_send
 
 
 class Command(BaseCommand):

@@ -1,0 +1,19 @@
+"""Who may open what: the permission helpers every feature's views start with."""
+
+from django.http import Http404, HttpRequest
+
+from stories.models import Work
+
+
+def work_for_reader(request: HttpRequest, work_id: int) -> Work:
+    """The work (loaded for_listing), if this reader may open it; raises Http404
+    otherwise (drafts and hidden works exist only for their creators and moderators)."""
+    work = Work.objects.viewable_by(request.user).for_listing().filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    return work
+
+
+def is_creator(request: HttpRequest, work: Work) -> bool:
+    """Whether the signed-in reader is one of `work`'s creators (loaded for_listing)."""
+    return request.user.is_authenticated and any(u.pk == request.user.pk for u in work.creator_users)
