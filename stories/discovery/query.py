@@ -28,7 +28,7 @@ from stories.discovery.blurbs import attach_blurbs, attach_listing
 from stories.discovery.facets import FACET_CACHE_SECONDS, Facets, facet_cache_key, facet_counts
 from stories.discovery.filters import SORTS, WorkFilter, WorkFilterForm, filter_works
 from stories.discovery.search import is_plain, ranked_matches, search_works, snippets_for
-from stories.models import Tag, Work
+from stories.models import ReaderPreference, Tag, Work
 from stories.readers.mutes import apply_mutes, reader_preference
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
@@ -37,11 +37,13 @@ SEARCH_COUNT_CAP = 1000
 NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
 
 
-def reader_works(request: HttpRequest):
+def reader_works(request: HttpRequest, preference: ReaderPreference | None = None):
     """The works any list may show this reader, as a WorkQuerySet: posted and not
-    hidden, restricted ones only when signed in, minus what the reader muted or hid.
-    Every list, feed and search starts here, so these rules live in one place."""
-    return apply_mutes(Work.objects.listed().visible_to(request.user), reader_preference(request))
+    hidden, restricted ones only when signed in, minus what the reader muted or hid
+    (`preference`, the reader's own, is looked up when not given). Every list, feed
+    and search starts here, so these rules live in one place."""
+    preference = preference if preference is not None else reader_preference(request)
+    return apply_mutes(Work.objects.listed().visible_to(request.user), preference)
 
 
 @dataclass
@@ -109,13 +111,19 @@ class WorksQuery:
         self.request = request
         self.tag = tag
         self.q = q
-        works = reader_works(request)
+        self.preference = reader_preference(request)
+        works = reader_works(request, self.preference)
         if tag is not None:
             works = works.tagged(tag)
         if creator is not None:
             works = works.by_creator(creator)
         self.base = works
         self.sorts = SEARCH_SORTS if q else SORTS
+
+    @property
+    def default_filter(self) -> str:
+        """The query string the reader saved as their default filter ("" for none)."""
+        return self.preference.default_filter if self.preference is not None else ""
 
     def _cache_prefix(self) -> str:
         if self.q:

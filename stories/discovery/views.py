@@ -7,7 +7,6 @@ from stories.discovery.blurbs import attach_blurbs
 from stories.discovery.query import WorksQuery
 from stories.discovery.search import clean_query
 from stories.models import Tag
-from stories.readers.mutes import reader_preference
 
 HOME_WORKS = 10
 
@@ -19,10 +18,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def work_list(request: HttpRequest) -> HttpResponse:
-    """The works index with its filters (400 with the form's errors for refused filters)."""
-    if redirect_to := _default_filter_redirect(request):
-        return redirect_to
-    result = WorksQuery(request).run()
+    """The works index with its filters (400 with the form's errors for refused
+    filters). A reader with a saved default filter who opens /works/ bare gets it
+    applied; `?all=1` (or any query) shows the index as asked."""
+    query = WorksQuery(request)
+    if not request.GET and query.default_filter:
+        return HttpResponseRedirect(f"{request.path}?{query.default_filter}")
+    result = query.run()
     return render(request, "discovery/work_list.html", result.context(), status=result.status)
 
 
@@ -33,14 +35,3 @@ def search(request: HttpRequest) -> HttpResponse:
         return render(request, "discovery/search.html", {"query": ""})
     result = WorksQuery(request, q=query).run()
     return render(request, "discovery/search.html", result.context(), status=result.status)
-
-
-def _default_filter_redirect(request: HttpRequest) -> HttpResponse | None:
-    """A reader with a saved default filter who opens /works/ bare gets it applied;
-    `?all=1` (or any query) shows the index as asked."""
-    if request.GET:
-        return None
-    preference = reader_preference(request)
-    if preference is None or not preference.default_filter:
-        return None
-    return HttpResponseRedirect(f"{request.path}?{preference.default_filter}")
