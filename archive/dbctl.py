@@ -12,10 +12,12 @@ embedded server in var/pgdata.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -291,29 +293,48 @@ def restore(db: Database, archive: Path, *, force: bool = False) -> None:
             env=env,
         )
         runner = subprocess.Popen(  # noqa: S603
-            [str(psql), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", "--no-password"],
+            # --file=-: psql's --single-transaction applies to -f and -c input only.
+            [
+                str(psql),
+                "--no-psqlrc",
+                "--quiet",
+                "--single-transaction",
+                "--set=ON_ERROR_STOP=1",
+                "--no-password",
+                "--file=-",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             stderr=psql_errors,
             env=env,
         )
         try:
-            if tables:
-                runner.stdin.write(_wipe_sql(db))
-            header_done = False
-            for line in script.stdout:
-                if not header_done and line == _EMPTY_SEARCH_PATH:
-                    line, header_done = _PUBLIC_SEARCH_PATH, True
-                runner.stdin.write(line)
-            runner.stdin.close()
-        except BrokenPipeError:
-            script.kill()  # psql stopped at an error; its message says which
-        finally:
+            try:
+                if tables:
+                    runner.stdin.write(_wipe_sql(db))
+                header_done = False
+                for line in script.stdout:
+                    if not header_done and line == _EMPTY_SEARCH_PATH:
+                        line, header_done = _PUBLIC_SEARCH_PATH, True
+                    runner.stdin.write(line)
+            except BrokenPipeError:
+                script.kill()  # psql stopped at an error; its message says which
             script.stdout.close()
-            script.wait()
+            if script.wait() != 0:
+                # A damaged archive: psql must not reach the end of its input, where it
+                # would commit what it has; killed, its transaction is rolled back.
+                runner.kill()
+                runner.wait()
+        finally:
+            for process in (script, runner):
+                if process.poll() is None and (process is script or script.returncode != 0):
+                    process.kill()
+                    process.wait()
+            with contextlib.suppress(BrokenPipeError):
+                runner.stdin.close()  # the end of the script: psql commits
             runner.wait()
-        for process, errors, name in ((runner, psql_errors, "psql"), (script, restore_errors, "pg_restore")):
-            if process.returncode != 0:
+        for process, errors, name in ((script, restore_errors, "pg_restore"), (runner, psql_errors, "psql")):
+            if process.returncode != 0 and process.returncode != -signal.SIGKILL:
                 errors.seek(0)
                 message = errors.read().decode(errors="replace").strip()
                 raise OpsError(f"Restore failed, nothing changed ({name} exit {process.returncode}):\n{message}")
