@@ -1,21 +1,20 @@
 # Quire: the two commands are `make run` and `make test`.
 # With no DATABASE_URL, PostgreSQL is the embedded server under var/pgdata.
+# Settings come from the environment and from .env, which the first `make` writes.
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 WORKERS ?= 2
+DEMO_WORKS ?= 200
 CHROMIUM ?= /usr/bin/chromium
-
-# Development defaults; any of them can be overridden from the environment.
-export DEBUG ?= 1
-export SECRET_KEY ?= dev-only-secret-key-change-me
+DBCTL := $(BIN)/python -m archive.dbctl
 # The test client speaks plain HTTP (production keeps the cookie and redirect flags on);
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
+.PHONY: run dev stop psql backup restore test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +22,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-venv: $(BIN)/.installed
+# Settings for every command, manage.py included: a generated SECRET_KEY, and the HTTPS-only
+# flags off so `make run` works on plain HTTP (see archive/dbctl.py). Written once, never committed.
+.env: | $(BIN)/.installed
+	$(DBCTL) write-env
+
+venv: $(BIN)/.installed .env
 
 static: venv
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -31,9 +35,34 @@ static: venv
 migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
+# As readers see it: DEBUG off (Quire's own error pages), static files through whitenoise,
+# gunicorn in the foreground; its pid in var/run/ for `make stop`.
 run: venv static migrate
-	$(BIN)/python manage.py load_demo
-	$(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile -
+	$(BIN)/python manage.py load_demo --works $(DEMO_WORKS)
+	@mkdir -p var/run
+	@DEBUG=0 $(DBCTL) where --port $(PORT)
+	DEBUG=0 $(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile - --pid var/run/gunicorn.pid --control-socket var/run/gunicorn.ctl
+
+# The developer's server: DEBUG on (tracebacks, unhashed static files), reloads on change.
+dev: venv migrate
+	$(BIN)/python manage.py load_demo --works $(DEMO_WORKS)
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Stops every process with a pid file in var/run/, then the embedded PostgreSQL.
+stop: venv
+	$(DBCTL) stop
+
+psql: venv
+	$(DBCTL) psql
+
+# A dated pg_dump archive in var/backups/, made by the pg_dump matching the server.
+backup: venv
+	$(DBCTL) backup
+
+# Into an empty database only; FORCE=1 drops everything in it first.
+restore: venv
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/NAME.dump [FORCE=1]" >&2; exit 2; }
+	$(DBCTL) restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
 
 # Debian's Chromium for the Playwright tests (Playwright cannot download its own here).
 browser:

@@ -1,7 +1,9 @@
 """Quire settings: one file, every knob read from the environment.
 
-The defaults are safe for production (DEBUG off, secure cookies); `make run` and
-`make test` set the few variables a developer wants changed (see the Makefile).
+Variables may also be written in a `.env` file at the top of the project (`make` writes
+one on first run, with a generated SECRET_KEY); a variable set in the environment wins
+over the file. The defaults are safe for production (DEBUG off, secure cookies); the
+generated `.env` relaxes the HTTPS-only flags so `make run` works on plain HTTP.
 """
 
 import os
@@ -11,9 +13,13 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+# Fills only the variables the environment does not set (an empty value counts as set).
+load_dotenv(BASE_DIR / ".env", override=False)
 
 
 def env_str(name: str, default: str = "") -> str:
@@ -96,7 +102,10 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be set when DEBUG is off: in the environment, or in {BASE_DIR / '.env'} "
+            "(`make .env` writes one with a generated key)"
+        )
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
