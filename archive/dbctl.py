@@ -140,14 +140,21 @@ class Database:
         port = f":{self.port}" if self.port else ""
         return f"postgresql://{credentials}@{self.host or 'localhost'}{port}/{self.name}"
 
-    def query_one(self, sql: str, params: tuple = ()):
-        connection = self.connect()
+    @contextlib.contextmanager
+    def cursor(self, *, database: str | None = None):
+        """A cursor on a new autocommit connection to `database` (this one by
+        default), closed with the connection when the block ends."""
+        connection = self.connect(database=database)
         try:
             with connection.cursor() as cursor:
-                cursor.execute(sql, params or None)  # None: a literal % needs no escaping
-                return cursor.fetchone()[0]
+                yield cursor
         finally:
             connection.close()
+
+    def query_one(self, sql: str, params: tuple = ()):
+        with self.cursor() as cursor:
+            cursor.execute(sql, params or None)  # None: a literal % needs no escaping
+            return cursor.fetchone()[0]
 
     def server_major(self) -> int:
         return int(self.query_one("SHOW server_version_num")) // 10000
@@ -240,16 +247,13 @@ def backup(db: Database, directory: Path = BACKUP_DIR) -> Path:
 def _wipe_sql(db: Database) -> bytes:
     """SQL that drops everything in `db` (every schema but PostgreSQL's own) and makes
     a new, empty public schema."""
-    connection = db.connect()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT string_agg(format('DROP SCHEMA %I CASCADE;', nspname), E'\\n') FROM pg_namespace "
-                "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'"
-            )
-            drops = cursor.fetchone()[0] or ""
-    finally:
-        connection.close()
+    drops = (
+        db.query_one(
+            "SELECT string_agg(format('DROP SCHEMA %I CASCADE;', nspname), E'\\n') FROM pg_namespace "
+            "WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_%'"
+        )
+        or ""
+    )
     return f"{drops}\nCREATE SCHEMA public;\n".encode()
 
 

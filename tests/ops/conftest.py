@@ -26,20 +26,11 @@ def scratch_database(source_database: Database):
     """A new, empty database on the same server; never the test database in use."""
     scratch = source_database.replace(name=f"{source_database.name}_ops_scratch")
 
-    def drop() -> None:
-        maintenance = source_database.connect(database="postgres")
-        try:
-            with maintenance.cursor() as cursor:
-                cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(scratch.name)))
-        finally:
-            maintenance.close()
+    def maintain(statement: str) -> None:
+        with source_database.cursor(database="postgres") as cursor:
+            cursor.execute(sql.SQL(statement).format(sql.Identifier(scratch.name)))
 
-    drop()
-    maintenance = source_database.connect(database="postgres")
-    try:
-        with maintenance.cursor() as cursor:
-            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(scratch.name)))
-    finally:
-        maintenance.close()
+    maintain("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+    maintain("CREATE DATABASE {}")
     yield scratch
-    drop()
+    maintain("DROP DATABASE IF EXISTS {} WITH (FORCE)")

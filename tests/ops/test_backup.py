@@ -21,27 +21,23 @@ INTERACTIONS = ["stories_kudos", "stories_comment", "stories_bookmark", "stories
 
 def _snapshot(db: Database) -> dict[str, tuple]:
     """For every table: its ids (when it has an id column) and a digest of all its rows."""
-    connection = db.connect()
-    try:
-        with connection.cursor() as cursor:
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, bool_or(column_name = 'id') FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name IN "
+            "(SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+            "AND table_type = 'BASE TABLE') GROUP BY table_name"
+        )
+        tables = cursor.fetchall()
+        snapshot = {}
+        for table, has_id in tables:
+            ids = sql.SQL("array_agg(id ORDER BY id)") if has_id else sql.SQL("NULL")
             cursor.execute(
-                "SELECT table_name, bool_or(column_name = 'id') FROM information_schema.columns "
-                "WHERE table_schema = 'public' AND table_name IN "
-                "(SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                "AND table_type = 'BASE TABLE') GROUP BY table_name"
+                sql.SQL(
+                    "SELECT count(*), {}, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} t"
+                ).format(ids, sql.Identifier(table))
             )
-            tables = cursor.fetchall()
-            snapshot = {}
-            for table, has_id in tables:
-                ids = sql.SQL("array_agg(id ORDER BY id)") if has_id else sql.SQL("NULL")
-                cursor.execute(
-                    sql.SQL(
-                        "SELECT count(*), {}, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM {} t"
-                    ).format(ids, sql.Identifier(table))
-                )
-                snapshot[table] = cursor.fetchone()
-    finally:
-        connection.close()
+            snapshot[table] = cursor.fetchone()
     return snapshot
 
 
@@ -96,13 +92,9 @@ def test_forced_restore_replaces_everything_and_a_damaged_archive_changes_nothin
     source = archive_with_interactions
     path = backup(source, tmp_path)
     restore(scratch_database, path)
-    connection = scratch_database.connect()
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM stories_kudos")
-            cursor.execute("CREATE TABLE left_over (id int)")
-    finally:
-        connection.close()
+    with scratch_database.cursor() as cursor:
+        cursor.execute("DELETE FROM stories_kudos")
+        cursor.execute("CREATE TABLE left_over (id int)")
     changed = _snapshot(scratch_database)
     damaged = tmp_path / "damaged.dump"
     damaged.write_bytes(path.read_bytes()[: path.stat().st_size * 2 // 3])

@@ -18,15 +18,24 @@ def _is_quire_page(response) -> bool:
 
 
 @pytest.mark.django_db
-def test_an_unknown_work_shows_quires_own_404_page(client):
+@pytest.mark.parametrize(
+    ("url", "as_staff", "status", "template", "text"),
+    [
+        ("/works/987654321/", False, 404, "404.html", "Not found"),  # an unknown work
+        ("/admin/stories/work/add/", True, 403, "403.html", "Not allowed"),  # staff without the permission
+    ],
+)
+def test_errors_show_quires_own_page(client, url, as_staff, status, template, text):
     assert settings.DEBUG is False
+    if as_staff:
+        client.force_login(factories.UserFactory(username="staff-without-permissions", is_staff=True))
 
-    response = client.get("/works/987654321/")
+    response = client.get(url)
 
-    assert response.status_code == 404
-    assert "404.html" in [template.name for template in response.templates]
+    assert response.status_code == status
+    assert template in [used.name for used in response.templates]
     assert _is_quire_page(response)
-    assert "Not found" in response.content.decode()
+    assert text in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -38,18 +47,6 @@ def test_a_hidden_work_is_the_same_404_as_a_missing_one(client, reader):
 
     assert response.status_code == 404
     assert _is_quire_page(response)
-
-
-@pytest.mark.django_db
-def test_a_forbidden_admin_page_shows_quires_own_403_page(client):
-    client.force_login(factories.UserFactory(username="staff-without-permissions", is_staff=True))
-
-    response = client.get("/admin/stories/work/add/")
-
-    assert response.status_code == 403
-    assert "403.html" in [template.name for template in response.templates]
-    assert _is_quire_page(response)
-    assert "Not allowed" in response.content.decode()
 
 
 @pytest.mark.django_db
