@@ -14,7 +14,7 @@ DBCTL := $(BIN)/python -m archive.dbctl
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run dev stop psql backup restore test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
+.PHONY: run dev stop psql backup restore test test-smoke lint format bench bench-cpu bench-data wrk migrations-check venv browser epubcheck static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -103,3 +103,7 @@ bench-data: venv
 # Load run against gunicorn on 127.0.0.1 (run `make bench-data` once first).
 bench: venv wrk static
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# CPU (Python and PostgreSQL) of one cold page per request, per page kind.
+bench-cpu: venv
+	$(BIN)/python bench/cpu.py $(BENCH_ARGS)
