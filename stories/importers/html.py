@@ -26,14 +26,15 @@ from bs4 import BeautifulSoup, Tag
 from stories.importers.base import (
     ChapterDraft,
     ImportFailed,
+    LinkDraft,
     WorkDraft,
     check_size,
-    decode_text,
     find_links,
     parse_categories,
     parse_date,
     parse_rating,
     parse_warnings,
+    read_text,
     split_list,
 )
 from stories.rendering import TAG_RE, sanitise
@@ -54,7 +55,8 @@ XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 def parse(data: bytes) -> WorkDraft:
     """Read an AO3 download, a FanFicFare file or any HTML page into a WorkDraft."""
     check_size(data)
-    soup = soup_from_text(decode_text(data))
+    text, repairs = read_text(data)
+    soup = soup_from_text(text)
     if soup.body is None or not soup.get_text(strip=True):
         raise ImportFailed("The HTML file has no text in it.")
     if soup.select_one("#preface dl.tags") is not None or soup.select_one("#chapters") is not None:
@@ -63,6 +65,7 @@ def parse(data: bytes) -> WorkDraft:
         draft = parse_fanficfare(soup)
     else:
         draft = parse_plain(soup)
+    draft.repairs = repairs
     return finish(draft)
 
 
@@ -75,7 +78,7 @@ def finish(draft: WorkDraft) -> WorkDraft:
     draft.title = " ".join(draft.title.split())
     if not draft.title:
         raise ImportFailed("The file has no title Quire can find.")
-    draft.chapters = [c for c in draft.chapters if text_of_html(c.body)]
+    draft.chapters = [c for c in draft.chapters if has_content(c.body)]
     if not draft.chapters:
         raise ImportFailed("The file has a title but no story text.")
     if not draft.links:
@@ -88,6 +91,11 @@ def finish(draft: WorkDraft) -> WorkDraft:
 def text_of_html(fragment: str) -> str:
     """The visible text of a fragment as readers will get it (after the sanitiser)."""
     return html_module.unescape(TAG_RE.sub(" ", sanitise(fragment))).strip() if fragment else ""
+
+
+def has_content(fragment: str) -> bool:
+    """Text or a picture survives the sanitiser (comics and art works are images only)."""
+    return bool(text_of_html(fragment)) or "<img" in sanitise(fragment or "")
 
 
 def inner_html(element: Tag | None) -> str:
@@ -129,9 +137,11 @@ def chapter_title(heading: str) -> str:
 
 def label_key(label: str) -> str:
     """ "Archive Warning(s):" / "Archive Warnings:" -> "archive warning"."""
-    key = label.strip().rstrip(":").strip().lower().replace("(s)", "")
+    key = " ".join(label.strip().rstrip(":").strip().lower().replace("(s)", "").split())
     if key in {"stats", "status", "series"} or not key.endswith("s") or key.endswith("ss"):
         return key
+    if key.endswith("ies"):
+        return key[:-3] + "y"  # "Categories" -> "category"
     return key[:-1]
 
 
@@ -142,6 +152,8 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     if get("rating"):
         draft.rating = parse_rating(get("rating"))
     warnings_text = get("archive warning") or get("warning") or ""
+    if warnings_text.strip().lower() == "none given":
+        warnings_text = ""
     warnings, other = parse_warnings(warnings_text)
     draft.warnings = warnings
     # AO3's "Category" is F/M, M/M ...; FanFicFare's "Category" is the fandoms.
@@ -165,6 +177,8 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     status = (get("status") or "").lower()
     if status in {"complete", "completed", "finished"}:
         draft.is_complete = True
+    if get("completed"):
+        draft.is_complete = True
     if get("series"):
         draft.series = parse_series(get("series"))
 
@@ -177,7 +191,8 @@ def parse_series(value: str) -> list[tuple[str, int | None]]:
     """AO3 "Part 2 of Title" / FanFicFare "Title [2]" -> [(title, 2)]."""
     found = []
     for line in re.split(r"\n|\s+(?=Part\s+\d+\s+of\s)", value, flags=re.IGNORECASE):
-        line = " ".join(line.split())
+        # AO3 separates several series with commas, which stay behind the names.
+        line = " ".join(line.split()).strip(" ,;")
         if not line:
             continue
         match = SERIES_PART_RE.match(line) or SERIES_BRACKET_RE.match(line)
@@ -215,9 +230,14 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     apply_fields(draft, fields)
     if "Chapters" in stats:
         done, _, total = stats["Chapters"].partition("/")
-        if total.isdigit():
-            draft.expected_chapters = int(total)
-            draft.is_complete = done == total
+        draft.expected_chapters = int(total) if total.isdigit() else None
+        # AO3 writes "Completed:" for a finished work and "Updated:" for one in
+        # progress; a one-shot has neither and is finished when it says 1/1.
+        if "Completed" in stats:
+            draft.is_complete = True
+        elif "Updated" not in stats:
+            draft.is_complete = total.isdigit() and done == total
+    draft.links = _ao3_links(preface)
     title = preface.select_one("h1") or soup.find("title")
     draft.title = title.get_text(" ", strip=True) if title else ""
     byline = preface.select_one(".byline")
@@ -229,11 +249,54 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     labelled = _labelled_blocks(meta)
     draft.summary = labelled.get("summary", "")
     draft.notes = labelled.get("notes", "")
+    draft.disclaimer = labelled.get("disclaimer", "")
     afterword = soup.select_one("#afterword")
     if afterword:
         draft.end_notes = _labelled_blocks(afterword).get("end notes", "")
     draft.chapters = _ao3_chapters(soup)
     return draft
+
+
+LINK_KINDS = {"sequel to": "sequel_of", "prequel to": "prequel_of", "inspired by": "inspired_by",
+              "translation of": "translation_of", "a translation of": "translation_of"}  # fmt: skip
+ASSOCIATION_RE = re.compile(r"^\s*(?P<kind>inspired by|a translation of|translation of|sequel to|prequel to)\s", re.I)
+
+
+def _ao3_links(preface: Tag) -> list[LinkDraft]:
+    """Related works: Quire's own `dt` rows ("Sequel to:" with a `cite` title and an
+    `.author`), and AO3's association lines ("Inspired by <a>Title</a> by <a>name</a>",
+    "A translation of ...") wherever the preface has them."""
+    links: list[LinkDraft] = []
+    for dt in preface.select("dl.tags dt"):
+        kind = LINK_KINDS.get(label_key(dt.get_text()))
+        dd = dt.find_next_sibling("dd")
+        if kind and dd is not None:
+            title = dd.find("cite") or dd.find("a")
+            author = dd.select_one(".author")
+            url = dd.find("a", href=True)
+            if title is not None and title.get_text(strip=True):
+                links.append(
+                    LinkDraft(
+                        kind=kind,
+                        title=title.get_text(" ", strip=True),
+                        author=author.get_text(" ", strip=True) if author else "",
+                        url=url["href"] if url is not None and url["href"].startswith(("http://", "https://")) else "",
+                    )
+                )
+    for line in preface.find_all(["li", "p"]):
+        match = ASSOCIATION_RE.match(line.get_text(" ", strip=True))
+        anchors = line.find_all("a", href=True)
+        if match and anchors and not line.find_parent("dl"):
+            href = anchors[0]["href"]
+            links.append(
+                LinkDraft(
+                    kind=LINK_KINDS[match.group("kind").lower()],
+                    title=anchors[0].get_text(" ", strip=True),
+                    author=anchors[1].get_text(" ", strip=True) if len(anchors) > 1 else "",
+                    url=href if href.startswith(("http://", "https://")) else "",
+                )
+            )
+    return links
 
 
 def _series_lines(dd: Tag) -> list[str]:
@@ -254,7 +317,7 @@ def _labelled_blocks(container: Tag) -> dict[str, str]:
         key = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end notes"}.get(key, key)
         key = "notes" if key.startswith("notes") else key
         key = "end notes" if key.startswith("end notes") else key
-        if key in {"summary", "notes", "end notes"} and key not in blocks:
+        if key in {"summary", "notes", "end notes", "disclaimer"} and key not in blocks:
             blocks[key] = text_block(quote)
     return blocks
 
