@@ -116,11 +116,15 @@ def link_text(title: str, author: str, url: str) -> str:
     return text
 
 
+BR_NEWLINE_RE = re.compile(r"(<br\s*/?>)\s*\n", re.IGNORECASE)
+
+
 def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
     """Sanitised story HTML as plain text: a blank line between blocks, "* * *" for
     scene breaks; with `emphasis`, _emphasis_ and *strong* as plain-text writers
     mark them (and as stories.importers.text.text_to_html reads them back)."""
-    soup = BeautifulSoup(fragment or "", "html.parser")
+    # A <br> already stands for its line break; the newline after it in the source is not another.
+    soup = BeautifulSoup(BR_NEWLINE_RE.sub(r"\1", fragment or ""), "html.parser")
     if emphasis:
         for tag in soup.find_all(["em", "i", "cite", "strong", "b"]):
             if tag.get_text().strip():
@@ -231,14 +235,19 @@ def preface_context(work: Work, *, url: str) -> dict:
     the links (label, title, author, url) and the AO3-style stats (label, text)."""
     rows = metadata(work, url=url)
     link_labels = {label for label, *_ in link_rows(work)}
+    shown = [
+        (label, value)
+        for label, value in rows
+        if label not in PREFACE_SKIPPED and label not in link_labels and value != "None given" and label != "Series"
+    ]
+    series = [value for label, value in rows if label == "Series"]
+    if series:
+        # One row, as AO3 writes it: "Part 2 of A, Part 1 of B".
+        shown.append(("Series", ", ".join(series)))
     return {
         "work": work,
         "url": url,
-        "rows": [
-            (label, value)
-            for label, value in rows
-            if label not in PREFACE_SKIPPED and label not in link_labels and value != "None given"
-        ],
+        "rows": shown,
         "links": link_rows(work),
         "stats": [(label, value) for label, value in rows if label in STATS_LABELS],
     }

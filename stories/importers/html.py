@@ -111,7 +111,7 @@ def text_block(element: Tag | None) -> str:
     """A summary or note as plain text with its paragraphs kept (stored as Markdown)."""
     if element is None:
         return ""
-    element = BeautifulSoup(str(element), "lxml")
+    element = BeautifulSoup(re.sub(r"(<br\s*/?>)\s*\n", r"\1", str(element)), "lxml")
     for br in element.find_all("br"):
         br.replace_with("\n")
     for block in element.find_all(BLOCK_TAGS):

@@ -2,12 +2,14 @@
 
 The layouts are defined (and described) by stories.exporters.text and
 stories.exporters.markdown; the metadata rows are stories.exporters.common.metadata().
-Story text comes back as HTML for TXT (paragraphs, line breaks, _emphasis_,
-*strong*, scene breaks; see importers.text.text_to_html) and as Markdown for MD.
+Story text comes back as HTML: from TXT its paragraphs, line breaks, _emphasis_,
+*strong* and scene breaks (importers.text.text_to_html); from MD all of its Markdown.
 """
 
 import datetime
 import re
+
+import markdown
 
 from stories.importers.base import (
     ChapterDraft,
@@ -17,6 +19,7 @@ from stories.importers.base import (
     parse_warnings,
     split_list,
 )
+from stories.rendering import is_scene_break
 
 RULE = "=" * 60
 LINK_KINDS = {"sequel to": "sequel_of", "prequel to": "prequel_of", "inspired by": "inspired_by",
@@ -263,9 +266,19 @@ def parse_markdown(lines: list[str]) -> WorkDraft:
             if not any(line.strip() for line in rest[stop:]):
                 chapter.end_notes = _unquote(text)
                 rest = rest[:end_label]
-        chapter.body = "\n".join(rest).strip("\n")
+        chapter.body = markdown_to_html("\n".join(rest).strip("\n"))
         draft.chapters.append(chapter)
     return draft
+
+
+def markdown_to_html(text: str) -> str:
+    """The MD download's story text back to the HTML it was written from. Converted
+    here, without the typographic extension Quire applies to Markdown an author
+    writes, because these quotes and dashes are already as the author left them."""
+    lines = [
+        "* * *" if is_scene_break(line) and line.strip() not in {"*", "-", "+"} else line for line in text.split("\n")
+    ]
+    return markdown.markdown("\n".join(lines), extensions=["extra", "sane_lists"], output_format="html")
 
 
 def _first_filled(lines: list[str], start: int = 0) -> int:
