@@ -70,8 +70,9 @@ def package_metadata(book: epub.EpubBook, work, *, url: str) -> None:
     book.set_identifier(url)
     book.set_title(work.title)
     book.set_language((work.language or "en").strip() or "en")
-    for user in work.creator_users:
-        book.add_author(user.username)
+    for number, user in enumerate(work.creator_users, start=1):
+        # Each creator needs an id of its own (ebooklib gives every one "creator").
+        book.add_author(user.username, uid=f"creator-{number}")
     if work.summary_html:
         book.add_metadata("DC", "description", html_to_text(work.summary_html))
     book.add_metadata("DC", "date", work.published_on.isoformat())

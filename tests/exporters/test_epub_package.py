@@ -59,7 +59,9 @@ def test_package_metadata_carries_series_creators_tags_summary_language_and_date
     assert {"A Fandom", "Fluff"} <= set(dc("subject"))
     collection = metadata.find("opf:meta[@property='belongs-to-collection']", NS)
     assert collection.text == "The Long Road"
-    refines = {m.get("property"): m.text for m in metadata.iterfind(f"opf:meta[@refines='#{collection.get('id')}']", NS)}
+    refines = {
+        m.get("property"): m.text for m in metadata.iterfind(f"opf:meta[@refines='#{collection.get('id')}']", NS)
+    }
     assert refines == {"collection-type": "series", "group-position": "1"}
     calibre = {m.get("name"): m.get("content") for m in metadata.iterfind("opf:meta[@name]", NS)}
     assert calibre["calibre:series"] == "The Long Road" and calibre["calibre:series_index"] == "1"

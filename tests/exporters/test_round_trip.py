@@ -172,8 +172,12 @@ def full_work(author, reader):
         series=[("Seasons at Starfall", 2), ("Another Set", 1)],
         links=[
             LinkDraft(kind="sequel_of", title="The Earlier One"),
-            LinkDraft(kind="inspired_by", title="Someone Else's Story", author="otherwriter",
-                      url="https://example.org/works/9"),  # fmt: skip
+            LinkDraft(
+                kind="inspired_by",
+                title="Someone Else's Story",
+                author="otherwriter",
+                url="https://example.org/works/9",
+            ),
             LinkDraft(kind="translation_of", title="Tout Le Reste", author="traductrice"),
         ],
         chapters=[
@@ -184,7 +188,9 @@ def full_work(author, reader):
                 '<ol><li id="fn1">A footnote.</li></ol>',
                 body_format="html",
             ),
-            ChapterDraft(title="", summary="The middle.", body="Plain text middle.\n\nxXxXx\n\nMore.", body_format="text"),
+            ChapterDraft(
+                title="", summary="The middle.", body="Plain text middle.\n\nxXxXx\n\nMore.", body_format="text"
+            ),
             ChapterDraft(
                 title="Chapter Eleven Ends It",
                 end_notes="Last chapter notes.",
