@@ -216,6 +216,8 @@ def _read_header(lines: list[str], start: int, draft: WorkDraft) -> int:
         if match_heading(line)[0] or (line.strip() and is_scene_break(line)):
             break
         key = header_key(line)
+        if key and key in values and pending:
+            break  # a key seen before, after unkeyed lines: those lines were the story (an "A/N:" at its end)
         if key:
             if current and pending:
                 values[current].extend(pending)
@@ -311,9 +313,16 @@ def read_story_line(value: str, draft: WorkDraft) -> None:
             draft.freeforms += [g for g in part.split("/") if g not in draft.freeforms]
         elif part:
             # Characters, with FanFiction.Net's "[A, B]" brackets for a pairing.
+            # Names keep their dots here ("Naruto U."), so they are split by hand.
             for pairing in re.findall(r"\[([^\]]+)\]", part):
-                draft.relationships.append("/".join(split_list(pairing)))
-            draft.characters += [c for c in split_list(re.sub(r"[\[\]]", "", part)) if c not in draft.characters]
+                draft.relationships.append("/".join(_names(pairing)))
+            draft.characters += [
+                c for c in _names(re.sub(r"\]", ",", part.replace("[", ""))) if c not in draft.characters
+            ]
+
+
+def _names(value: str) -> list[str]:
+    return [" ".join(name.split()) for name in value.split(",") if name.strip()]
 
 
 def _read_body(lines: list[str], draft: WorkDraft, body_format: str) -> None:
