@@ -79,6 +79,10 @@ def parse(data: bytes) -> WorkDraft:
     else:
         structure = BookStructure.read(book, package, opf_path)
         pages = [(path, soup) for path, soup in documents if not structure.is_front_matter(path, soup, metadata)]
+        if not pages:
+            # Only the shape said "front matter" (a one-page story naming its title):
+            # keep whatever the book itself did not mark as such.
+            pages = [(path, soup) for path, soup in documents if path not in structure.front]
         draft = parse_generic(pages, titles=structure.titles)
     fill_from_metadata(draft, metadata)
     draft.repairs = book.repairs
