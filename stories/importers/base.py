@@ -80,6 +80,7 @@ def check_size(data: bytes) -> None:
 
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+C1_RE = re.compile(r"[\x80-\x9f]")
 
 
 def decode_text(data: bytes) -> str:
@@ -93,6 +94,7 @@ def read_text(data: bytes) -> tuple[str, list[str]]:
     ("donâ€™t") is repaired with ftfy. `repairs` says in words what was changed, for
     the review form. Binary data and undecodable UTF-16 raise ImportFailed."""
     repairs: list[str] = []
+    legacy = False
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -107,12 +109,19 @@ def read_text(data: bytes) -> tuple[str, list[str]]:
             # Windows-1252 as browsers read it (every byte decodes); ftfy then puts back
             # the UTF-8 sequences of a file that mixes both encodings.
             text = data.removeprefix(b"\xef\xbb\xbf").decode("sloppy-windows-1252")
+            legacy = True
             if _looks_mixed(data):
                 repairs.append("Some characters were saved in two different encodings (UTF-8 and Windows-1252).")
     sample = text[:20000]
     if sample and len(CONTROL_RE.findall(sample)) > max(3, len(sample) // 200):
         raise ImportFailed("This looks like a binary file, not text. Upload .txt, .md, .html or .epub.")
     text, fixed = repair_mojibake(text)
+    if legacy and C1_RE.search(text):
+        # Bytes that are neither UTF-8 nor defined in Windows-1252 (0x81, 0x8D, 0x8F,
+        # 0x90, 0x9D on their own): some other encoding, which Quire would misread.
+        raise ImportFailed(
+            "The text encoding is not one Quire reads (UTF-8, UTF-16 with BOM, or Windows-1252)."
+        ) from None
     return text, repairs + fixed
 
 

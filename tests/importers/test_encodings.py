@@ -54,3 +54,10 @@ def test_any_clean_utf8_text_decodes_to_itself_or_is_refused_as_binary(text):
 def test_windows_1252_files_decode_to_their_text(text):
     decoded, _ = read_text(("x" + text).encode("cp1252"))
     assert len(decoded) <= len(text) + 1
+
+
+def test_bytes_neither_utf8_nor_windows_1252_are_refused_with_a_message():
+    from stories.importers import ImportFailed
+
+    with pytest.raises(ImportFailed, match="encoding"):
+        parse_upload("story.txt", b"Title\n\nText \x81\x8d here.\n")
