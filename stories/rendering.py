@@ -95,8 +95,10 @@ def is_scene_break(line: str) -> bool:
         return False
     letters = [c for c in compact if c in ORNAMENT_LETTERS]
     for char in compact:
-        if char in ORNAMENT_LETTERS or char in NOT_ORNAMENTS and len(set(compact)) > 1:
+        if char in ORNAMENT_LETTERS:
             continue
+        if char in NOT_ORNAMENTS:
+            return False
         if unicodedata.category(char)[0] not in "PS":
             return False
     if letters:

@@ -144,6 +144,7 @@ def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
 
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#<>])")
+MD_TEXT_SPECIAL = re.compile(r"([\\`*_\[\]#>])")
 
 
 def html_to_markdown(fragment: str) -> str:
@@ -153,7 +154,9 @@ def html_to_markdown(fragment: str) -> str:
 
     def inline(node) -> str:
         if isinstance(node, NavigableString):
-            return MD_SPECIAL.sub(r"\\\1", str(node).replace("\n", " "))
+            # Markdown has no backslash escape for "<" or "&": entities keep them literal.
+            text = str(node).replace("\n", " ").replace("&", "&amp;").replace("<", "&lt;")
+            return MD_TEXT_SPECIAL.sub(r"\\\1", text)
         if not isinstance(node, Tag):
             return ""
         inner = "".join(inline(child) for child in node.children)

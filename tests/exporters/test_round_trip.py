@@ -34,6 +34,8 @@ def blocks(fragment: str, *, emphasis: bool = True) -> list[str]:
     soup = BeautifulSoup(fragment or "", "html.parser")
     if emphasis:
         for tag in soup.find_all(["em", "i", "strong", "b"]):
+            if not tag.get_text().strip():
+                continue  # emphasis of nothing shows nothing
             mark = "*" if tag.name in {"strong", "b"} else "_"
             tag.insert(0, mark)
             tag.append(mark)

@@ -34,7 +34,7 @@ def test_a_line_with_a_word_or_number_in_it_is_never_a_break(line):
     assert not is_scene_break(line)
 
 
-@pytest.mark.parametrize("line", ["...", "…", "?!", '"', "xxx", "ooo", "Hello", "12"])
+@pytest.mark.parametrize("line", ["...", "…", "?!", '"', "xxx", "ooo", "Hello", "12", "[x]", "(...)", "'-'"])
 def test_dialogue_and_short_sounds_are_not_breaks(line):
     assert not is_scene_break(line)
 
