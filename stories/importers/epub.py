@@ -84,6 +84,10 @@ def parse(data: bytes) -> WorkDraft:
             # keep whatever the book itself did not mark as such.
             pages = [(path, soup) for path, soup in documents if path not in structure.front]
         draft = parse_generic(pages, titles=structure.titles)
+        kept = {path for path, _ in pages}
+        for path, soup in documents:
+            if path not in kept and soup.body is not None:
+                html_importer.read_labelled_metadata(soup.body, draft)
     fill_from_metadata(draft, metadata)
     draft.repairs = book.repairs
     return html_importer.finish(draft)
@@ -310,13 +314,25 @@ def parse_generic(documents: list[tuple[str, BeautifulSoup]], titles: dict[str, 
             heading.decompose()
         elif titles.get(path):
             title = html_importer.chapter_title(titles[path])
+        notes = {}
+        for label in body.find_all(["h3", "h4"]):
+            key = label.get_text(" ", strip=True).lower()
+            block = label.find_next_sibling()
+            if key in CHAPTER_NOTE_LABELS and block is not None and block.name == "blockquote":
+                notes[CHAPTER_NOTE_LABELS[key]] = html_importer.text_block(block)
+                block.decompose()
+                label.decompose()
         content = html_importer.inner_html(body)
         if not html_importer.has_content(content):
             continue
-        draft.chapters.append(ChapterDraft(body=content, body_format="html", title=title[:255]))
+        draft.end_notes = notes.pop("work_end_notes", draft.end_notes)
+        draft.chapters.append(ChapterDraft(body=content, body_format="html", title=title[:255], **notes))
     return draft
 
 
+# Quire's EPUB before it followed AO3's layout labelled a chapter's notes with h3s.
+CHAPTER_NOTE_LABELS = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end_notes",
+                       "end notes": "work_end_notes"}  # fmt: skip
 FRONT_TYPES = {"cover", "titlepage", "title-page", "halftitlepage", "toc", "copyright-page", "copyright", "colophon",
                "frontmatter", "imprint", "imprimatur", "landmarks", "loi", "lot", "other.ms-copyright"}  # fmt: skip
 FRONT_HEADINGS = {"contents", "table of contents", "toc", "copyright", "colophon", "information", "title page",
@@ -401,6 +417,9 @@ class BookStructure:
         heading_text = heading.get_text(" ", strip=True).lower().strip(" :") if heading else ""
         if heading_text in FRONT_HEADINGS:
             return True
+        labels = {html_importer.label_key(dt.get_text()) for dt in body.find_all("dt")}
+        if labels & {"rating", "fandom", "word", "archive warning", "category", "language"}:
+            return True  # a metadata ("Information", preface) page
         linked = " ".join(a.get_text(" ", strip=True) for a in body.find_all("a", href=True) if "#" in a["href"] or (
             not a["href"].startswith(("http://", "https://", "mailto:"))
         ))  # fmt: skip

@@ -63,6 +63,8 @@ def parse(data: bytes) -> WorkDraft:
         draft = parse_ao3(soup)
     elif soup.select_one("table.full") is not None and soup.select_one("a[name^=section] h2") is not None:
         draft = parse_fanficfare(soup)
+    elif soup.select_one("dl.meta") is not None and soup.select_one("section.chapter") is not None:
+        draft = parse_labelled_page(soup)
     else:
         draft = parse_plain(soup)
     draft.repairs = repairs
@@ -170,10 +172,14 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     draft.freeforms = freeforms + [w for w in other if w.lower() not in {f.lower() for f in freeforms}]
     if get("language"):
         draft.language = parse_language(get("language"))
-    if get("published"):
-        draft.published_on = parse_date(get("published"))
-    if get("updated") or get("completed"):
-        draft.updated_on = parse_date(get("updated") or get("completed"))
+    for key, attribute, raw in (
+        ("published", "published_on", get("published")),
+        ("updated", "updated_on", get("updated") or get("completed")),
+    ):
+        if raw:
+            setattr(draft, attribute, parse_date(raw))
+            if getattr(draft, attribute) is None:
+                draft.unread_dates[key] = raw
     status = (get("status") or "").lower()
     if status in {"complete", "completed", "finished"}:
         draft.is_complete = True
@@ -408,6 +414,67 @@ def parse_fanficfare(soup: BeautifulSoup) -> WorkDraft:
                 title=chapter_title(title.get_text(" ", strip=True))[:255],
             )
         )
+    return draft
+
+
+def read_labelled_metadata(container: Tag, draft: WorkDraft) -> bool:
+    """Metadata written as `<dt>Label:</dt><dd>value</dd>` pairs or "<h2>Summary</h2>
+    <blockquote>" sections, as Quire's downloads before the AO3 layout and the
+    "Information" pages of e-book tools write it. Returns whether any was found."""
+    fields = {}
+    for dt in container.find_all("dt"):
+        dd = dt.find_next_sibling("dd")
+        if dd is not None:
+            fields[label_key(dt.get_text())] = dd.get_text(" ", strip=True)
+    if not fields:
+        return False
+    apply_fields(draft, fields)
+    if fields.get("creator"):
+        draft.creators = [] if fields["creator"] == "Anonymous" else split_list(fields["creator"])
+    if fields.get("title"):
+        draft.title = fields["title"]
+    chapters = fields.get("chapter", "")
+    done, _, total = chapters.partition("/")
+    if total:
+        draft.expected_chapters = int(total) if total.isdigit() else None
+    for heading in container.find_all(["h2", "h3"]):
+        key = heading.get_text(" ", strip=True).lower()
+        block = heading.find_next_sibling()
+        if key in {"summary", "notes", "disclaimer", "end notes"} and block is not None:
+            setattr(draft, key.replace(" ", "_"), text_block(block))
+    return True
+
+
+def parse_labelled_page(soup: BeautifulSoup) -> WorkDraft:
+    """Quire's HTML download before it followed AO3's layout: a `dl.meta` header
+    and one `section.chapter` per chapter (h2 "Chapter N: Title", optional
+    "Chapter notes"/"Chapter end notes" h3 + blockquote, the text in `div.text`)."""
+    draft = WorkDraft()
+    header = soup.find("header") or soup
+    read_labelled_metadata(header, draft)
+    heading = header.find("h1")
+    draft.title = draft.title or (heading.get_text(" ", strip=True) if heading else "")
+    for section in soup.select("section.chapter"):
+        title = section.find("h2")
+        body = section.select_one("div.text")
+        notes = {}
+        for label in section.find_all("h3"):
+            block = label.find_next_sibling("blockquote")
+            if block is not None:
+                notes[label.get_text(" ", strip=True).lower()] = text_block(block)
+        draft.chapters.append(
+            ChapterDraft(
+                body=inner_html(body),
+                body_format="html",
+                title=chapter_title(title.get_text(" ", strip=True))[:255] if title else "",
+                summary=notes.get("chapter summary", ""),
+                notes=notes.get("chapter notes", ""),
+                end_notes=notes.get("chapter end notes", ""),
+            )
+        )
+    end = soup.select_one("main > section:not(.chapter) blockquote")
+    if end is not None:
+        draft.end_notes = text_block(end)
     return draft
 
 
