@@ -68,6 +68,26 @@ class WorkDraft:
     fandom_suggestions: list[str] = field(default_factory=list)
 
 
+DATE_LABELS = {"published": "published", "updated": "last updated"}
+
+
+def review_messages(draft: WorkDraft) -> list[str]:
+    """What the review form must tell the author about an imported file, one
+    sentence each: the repairs made to its text, the dates that could not be read
+    (so the form asks for them rather than using today), and fandoms offered from
+    a disclaimer. Empty when there is nothing to say."""
+    messages = list(draft.repairs)
+    for key, raw in draft.unread_dates.items():
+        messages.append(
+            f'The {DATE_LABELS.get(key, key)} date "{raw}" could not be read; enter it below '
+            "(numeric dates are read month first, as FanFiction.Net writes them)."
+        )
+    if draft.fandom_suggestions:
+        names = ", ".join(draft.fandom_suggestions)
+        messages.append(f"The disclaimer names {names}: add it to the fandoms if that is the work's fandom.")
+    return messages
+
+
 def max_upload_bytes() -> int:
     return settings.QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 

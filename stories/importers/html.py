@@ -87,6 +87,9 @@ def finish(draft: WorkDraft) -> WorkDraft:
         draft.links = find_links(draft.summary, draft.notes)
     if draft.is_complete and not draft.expected_chapters:
         draft.expected_chapters = len(draft.chapters)
+    from stories.importers.text import suggest_fandoms
+
+    suggest_fandoms(draft)
     return draft
 
 
