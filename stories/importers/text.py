@@ -452,7 +452,8 @@ def suggest_fandoms(draft: WorkDraft) -> None:
     for text in texts:
         for pattern in DISCLAIMER_FANDOM_RES:
             for match in pattern.finditer(text or ""):
-                name = re.sub(r"(?:\s+(?:of|the|and|no|to|in|&))+$", "", match.group("name")).strip(" .:-")
+                name = re.split(r"[.!?]\s", match.group("name"))[0]  # a sentence ends the name
+                name = re.sub(r"(?:\s+(?:of|the|and|no|to|in|&))+$", "", name).strip(" .:-")
                 if name.lower() in NOT_FANDOMS or not name or name.lower() in known:
                     continue
                 if name.lower() not in {f.lower() for f in found}:
