@@ -501,7 +501,9 @@ def parse_fanficfare_text(lines: list[str]) -> WorkDraft:
     if values.get("chapters") and values["chapters"][0].isdigit() and draft.is_complete:
         draft.expected_chapters = int(values["chapters"][0])
     # The contents list: one title per non-empty line until the first indented heading.
-    first_heading = next(i for i in range(contents + 1, len(lines)) if lines[i].startswith("        "))
+    first_heading = next((i for i in range(contents + 1, len(lines)) if lines[i].startswith("        ")), None)
+    if first_heading is None:
+        return draft  # no chapter at all: parse() says so
     titles = [line for line in stripped[contents + 1 : first_heading] if line]
     starts: list[int] = []
     position = first_heading
