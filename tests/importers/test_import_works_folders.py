@@ -110,3 +110,10 @@ def test_a_quire_download_reimported_by_its_creator_is_already_there(tmp_path, a
     (tmp_path / exported.filename).write_bytes(exported.data)
     out, err = run(str(tmp_path), creator="author")
     assert "0 imported, 1 already there" in err and Work.objects.filter(title="Mine").count() == 1
+
+
+def test_what_the_review_would_show_is_listed_for_checking(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"Odd Dates\nPublished: someday\nDisclaimer: I don't own Naruto.\n\nText.\n")
+    out, err = run(str(tmp_path), creator="archivist", create_user=True)
+    assert '"someday" could not be read' in err and "names Naruto" in err
+    assert err.count("to check: ") == 2

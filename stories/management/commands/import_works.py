@@ -4,7 +4,9 @@ PATHs are files or folders; folders are read recursively for .txt, .md, .html an
 .epub files (hidden files and folders skipped). A progress bar (tqdm) runs on
 stderr; each imported file prints "path -> work URL" on stdout; at the end a
 summary on stderr counts what was imported, refused (each with its reason) and
-already there.
+already there, and lists what an author would have been asked to check in the
+upload review (repaired text, dates that could not be read and were saved as the
+import day, fandoms named in a disclaimer).
 
 Each file is imported in its own transaction; a file that fails prints the reason,
 saves nothing, and makes the exit status non-zero while the others still import.
@@ -28,7 +30,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from tqdm import tqdm
 
-from stories.importers import ImportFailed, WorkDraft, parse_upload
+from stories.importers import ImportFailed, WorkDraft, parse_upload, review_messages
 from stories.models import Chapter
 from stories.rendering import TAG_RE, render
 from stories.services import user_get_or_create, work_create_from_draft
@@ -75,6 +77,9 @@ def find_imported(*, user, draft: WorkDraft) -> Chapter | None:
 @dataclass
 class Outcome:
     imported: list[Path] = field(default_factory=list)
+    # What the upload review would have shown: repairs, unread dates (saved as the
+    # import day, since nobody is there to type them), fandoms offered.
+    to_check: list[tuple[Path, str]] = field(default_factory=list)
     already: list[tuple[Path, str]] = field(default_factory=list)
     refused: list[tuple[Path, str]] = field(default_factory=list)
 
@@ -124,6 +129,7 @@ class Command(BaseCommand):
                 self.stderr.write(f"{path}: {error}")
             return
         outcome.imported.append(path)
+        outcome.to_check += [(path, message) for message in review_messages(draft_value)]
         with tqdm.external_write_mode(file=self.stderr):
             self.stdout.write(f"{path} -> {work.get_absolute_url()}")
 
@@ -136,4 +142,5 @@ class Command(BaseCommand):
         ]
         lines += [f"  already there: {path} ({url})" for path, url in outcome.already]
         lines += [f"  refused: {path}: {reason}" for path, reason in outcome.refused]
+        lines += [f"  to check: {path}: {message}" for path, message in outcome.to_check]
         self.stderr.write("\n".join(lines))
