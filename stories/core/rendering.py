@@ -6,6 +6,7 @@ no script, no event handlers, no style attributes, only http(s)/mailto links.
 
 import html
 import re
+import unicodedata
 
 import markdown
 import nh3
@@ -23,38 +24,90 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "reversed"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
-    "*": {"lang", "dir"},
+    "*": {"lang", "dir", "id"},
 }
+# Ids inside a work (footnotes, in-text anchors) are kept, moved into a namespace of
+# their own so they cannot clash with the page's ids ("content", "main"...); links
+# to them ("#fn1") are rewritten the same way. Characters an XHTML id in an EPUB
+# does not like (":" in Markdown's "fn:1") become "-".
+ID_PREFIX = "q-"
+ID_UNSAFE_RE = re.compile(r"[^A-Za-z0-9_.-]")
 URL_SCHEMES = {"http", "https", "mailto"}
 
-# A scene break is a short line made only of a repeated ornament: "xXxXx", "* * *",
-# "***", "-----", "~~~", "oOo", "#", "=-=-=". Letters count only in runs of three or
-# more mixed x/o ("oOo", "xXx"), so words never match; "..." is dialogue, not a break.
-ORNAMENT_CHARS = set("*#~=_+-•·◇◆♦◊§")
+# A scene break is a line made only of ornaments: one repeated ("-----" of any
+# length, "⁂", "❦❦❦", "~~~", "#") or a small group of them ("* * *", "~*~*~",
+# "=-=-=", "oOo", "xXxXx"), centred with spaces or not. Ornaments are Unicode
+# punctuation and symbols, plus the letters x and o in runs ("xxxxxxxxxx", "oOo";
+# "xxx" signs a note off with kisses and "ooo" is a sound, so neither is a break). Sentence punctuation
+# on its own ("...", "?!", a lone quote) is dialogue, not a break.
+NOT_ORNAMENTS = set(".…?!,;:'\"“”‘’«»()[]{}¿¡")
 ORNAMENT_LETTERS = set("xXoO0")
 WORD_RE = re.compile(r"[\w'’-]+", re.UNICODE)
 TAG_RE = re.compile(r"<[^>]+>")
 
 
 def sanitise(raw_html: str) -> str:
-    """Keep the markup a story needs; drop everything that could run or restyle the page."""
+    """Keep the markup a story needs; drop everything that could run or restyle the page.
+
+    Ids survive with ID_PREFIX in front (idempotent: an id already prefixed is kept),
+    and same-page links ("#fn1") follow them; old-style `<a name="x">` anchors become
+    ids first."""
     return nh3.clean(
-        raw_html,
+        NAME_ANCHOR_RE.sub(_name_to_id, raw_html),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
+        attribute_filter=_filter_attribute,
     )
 
 
+NAME_ANCHOR_RE = re.compile(r"<a\b[^>]*>", re.IGNORECASE)
+NAME_ATTR_RE = re.compile(r"\sname\s*=", re.IGNORECASE)
+
+
+def _name_to_id(match: re.Match) -> str:
+    tag = match.group()
+    if re.search(r"\sid\s*=", tag, re.IGNORECASE):
+        return tag
+    return NAME_ATTR_RE.sub(" id=", tag, count=1)
+
+
+def prefixed_id(value: str) -> str:
+    """ "fn1" -> "q-fn1"; "fn:1" -> "q-fn-1"; "q-fn1" stays as it is."""
+    value = ID_UNSAFE_RE.sub("-", value.strip())
+    return value if value.startswith(ID_PREFIX) else ID_PREFIX + value
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return prefixed_id(value) if value.strip() else None
+    if attribute == "href" and value.startswith("#"):
+        return "#" + prefixed_id(value[1:]) if len(value) > 1 else None
+    return value
+
+
 def is_scene_break(line: str) -> bool:
+    """True when the line is only ornaments (see the rule above ORNAMENT_LETTERS)."""
     compact = "".join(line.split())
-    if not compact or len(compact) > 40:
+    if not compact or NOT_ORNAMENTS.issuperset(compact):
         return False
-    if set(compact) <= ORNAMENT_CHARS:
-        return True
-    return len(compact) >= 3 and set(compact) <= ORNAMENT_CHARS | ORNAMENT_LETTERS and len(set(compact)) > 1
+    letters = [c for c in compact if c in ORNAMENT_LETTERS]
+    for char in compact:
+        if char in ORNAMENT_LETTERS:
+            continue
+        if char in NOT_ORNAMENTS:
+            return False
+        if unicodedata.category(char)[0] not in "PS":
+            return False
+    if letters:
+        # x/o count only in runs: mixed ("oOo", "xXx") from three, one letter repeated
+        # from four ("xxx" signs off a note with kisses; "ooo" is a sound).
+        if len(set(compact)) == 1:
+            return len(compact) >= 4 and compact[0] in "xX"
+        return len(compact) >= 3
+    return True
 
 
 def render_markdown(text: str, *, keep_line_breaks: bool = False) -> str:
@@ -100,8 +153,21 @@ def render_text(text: str) -> str:
     return sanitise("\n".join(parts))
 
 
+SCENE_BREAK_PARAGRAPH_RE = re.compile(r"<p\b[^>]*>((?:(?!</?p\b)[\s\S])*?)</p>", re.IGNORECASE)
+
+
 def render_html(raw_html: str) -> str:
-    return sanitise(raw_html)
+    """Sanitised HTML; a paragraph holding only a scene-break ornament (AO3 writes
+    `<p align="center">* * *</p>`) becomes `<hr>` like a text scene break."""
+    return SCENE_BREAK_PARAGRAPH_RE.sub(_paragraph_or_break, sanitise(raw_html))
+
+
+def _paragraph_or_break(match: re.Match) -> str:
+    inner = match.group(1)
+    if "<img" in inner or "<br" in inner:
+        return match.group()
+    text = html.unescape(TAG_RE.sub("", inner))
+    return "<hr>" if is_scene_break(text) else match.group()
 
 
 def render(text: str, text_format: str) -> str:

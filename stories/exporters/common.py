@@ -75,12 +75,8 @@ def metadata(work: Work, *, url: str) -> list[tuple[str, str]]:
     rows.append(("Language", work.language))
     for part in work.series_parts.all():
         rows.append(("Series", f"Part {part.position} of {part.series.title}"))
-    for link in work.links_out:
-        target = link.target.title if link.target_id and link.target.is_posted and not link.target.is_hidden else ""
-        text = target or link.target_title
-        if not target and link.target_author:
-            text += f" by {link.target_author}"
-        rows.append((link.get_kind_display(), text))
+    for label, title, author, link_url in link_rows(work):
+        rows.append((label, link_text(title, author, link_url)))
     for link in work.links_in:
         rows.append((link.reverse_label, link.source.title))
     rows.append(("Published", work.published_on.isoformat()))
@@ -91,10 +87,50 @@ def metadata(work: Work, *, url: str) -> list[tuple[str, str]]:
     return rows
 
 
-def html_to_text(fragment: str) -> str:
+def link_rows(work: Work) -> list[tuple[str, str, str, str]]:
+    """The work's outgoing links as (label, title, author, url): "Sequel to",
+    "Loathing", "" (the same creator), "". A link to a work on Quire names the
+    target's first creator when it shares none with this work."""
+    rows = []
+    own = {u.pk for u in work.creator_users}
+    for link in work.links_out:
+        target = link.target if link.target_id and link.target.is_posted and not link.target.is_hidden else None
+        title = target.title if target else link.target_title
+        author = link.target_author
+        if target is not None and not author:
+            names = list(target.creators.order_by("creator_links__position").values_list("pk", "username"))
+            if names and not own & {pk for pk, _ in names}:
+                author = names[0][1]
+        if title:
+            rows.append((link.get_kind_display(), title, author, link.target_url))
+    return rows
+
+
+def link_text(title: str, author: str, url: str) -> str:
+    """'"Title" by Author <url>' (what the text importer reads back)."""
+    text = f'"{title}"'
+    if author:
+        text += f" by {author}"
+    if url:
+        text += f" <{url}>"
+    return text
+
+
+BR_NEWLINE_RE = re.compile(r"(<br\s*/?>)\s*\n", re.IGNORECASE)
+
+
+def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
     """Sanitised story HTML as plain text: a blank line between blocks, "* * *" for
-    scene breaks."""
-    soup = BeautifulSoup(fragment or "", "html.parser")
+    scene breaks; with `emphasis`, _emphasis_ and *strong* as plain-text writers
+    mark them (and as stories.importers.text.text_to_html reads them back)."""
+    # A <br> already stands for its line break; the newline after it in the source is not another.
+    soup = BeautifulSoup(BR_NEWLINE_RE.sub(r"\1", fragment or ""), "html.parser")
+    if emphasis:
+        for tag in soup.find_all(["em", "i", "cite", "strong", "b"]):
+            if tag.get_text().strip():
+                mark = "*" if tag.name in {"strong", "b"} else "_"
+                tag.insert(0, mark)
+                tag.append(mark)
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for hr in soup.find_all("hr"):
@@ -108,6 +144,7 @@ def html_to_text(fragment: str) -> str:
 
 
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#<>])")
+MD_TEXT_SPECIAL = re.compile(r"([\\`*_\[\]#>])")
 
 
 def html_to_markdown(fragment: str) -> str:
@@ -117,10 +154,16 @@ def html_to_markdown(fragment: str) -> str:
 
     def inline(node) -> str:
         if isinstance(node, NavigableString):
-            return MD_SPECIAL.sub(r"\\\1", str(node).replace("\n", " "))
+            # Markdown has no backslash escape for "<" or "&": entities keep them literal.
+            text = str(node).replace("\n", " ").replace("&", "&amp;").replace("<", "&lt;")
+            return MD_TEXT_SPECIAL.sub(r"\\\1", text)
         if not isinstance(node, Tag):
             return ""
         inner = "".join(inline(child) for child in node.children)
+        if node.get("id"):
+            # Footnotes and in-text anchors: Markdown has no ids, so an empty anchor
+            # (kept by the sanitiser) carries it.
+            inner = f'<a id="{node["id"]}"></a>' + inner
         name = node.name
         if name in {"em", "i", "cite"}:
             return f"*{inner}*" if inner.strip() else inner
@@ -172,3 +215,56 @@ def html_to_markdown(fragment: str) -> str:
         return out
 
     return "\n\n".join(part for part in blocks(soup) if part.strip())
+
+
+STATS_LABELS = ("Published", "Completed", "Updated", "Words", "Chapters")
+PREFACE_SKIPPED = {"Title", "Creators", "URL", *STATS_LABELS}
+
+
+@dataclass
+class ChapterPage:
+    """A chapter as the HTML-based downloads show it; `body` is its sanitised HTML,
+    possibly adjusted for the format (the EPUB replaces remote images)."""
+
+    display_title: str
+    summary_html: str
+    notes_html: str
+    body: str
+    end_notes_html: str
+
+
+def preface_context(work: Work, *, url: str) -> dict:
+    """What templates/exporters/_preface.html needs: the dl rows (label, text),
+    the links (label, title, author, url) and the AO3-style stats (label, text)."""
+    rows = metadata(work, url=url)
+    link_labels = {label for label, *_ in link_rows(work)}
+    shown = [
+        (label, value)
+        for label, value in rows
+        if label not in PREFACE_SKIPPED and label not in link_labels and value != "None given" and label != "Series"
+    ]
+    series = [value for label, value in rows if label == "Series"]
+    if series:
+        # One row, as AO3 writes it: "Part 2 of A, Part 1 of B".
+        shown.append(("Series", ", ".join(series)))
+    return {
+        "work": work,
+        "url": url,
+        "rows": shown,
+        "links": link_rows(work),
+        "stats": [(label, value) for label, value in rows if label in STATS_LABELS],
+    }
+
+
+def chapter_pages(work: Work, body=lambda html: html) -> list[ChapterPage]:
+    """The work's chapters for the HTML-based downloads; `body` adjusts each body."""
+    return [
+        ChapterPage(
+            display_title=c.display_title,
+            summary_html=c.summary_html,
+            notes_html=c.notes_html,
+            body=body(c.body_html),
+            end_notes_html=c.end_notes_html,
+        )
+        for c in work.chapters.all()
+    ]

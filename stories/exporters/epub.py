@@ -1,69 +1,78 @@
-"""EPUB 3 download (ebooklib), valid for W3C EPUBCheck: a title page with the
-metadata, one XHTML document per chapter, navigation document and NCX."""
+"""EPUB 3 download (ebooklib), valid for W3C EPUBCheck: a preface page with the
+metadata, one XHTML document per chapter, an afterword, navigation document and NCX.
 
-import html as html_lib
+The pages use AO3's download markup (templates/exporters/_preface.html and
+_chapter.html), which the EPUB importer reads back whole; the package metadata
+carries what e-reader libraries read (see package_metadata)."""
+
 import io
+import re
 
+from bs4 import BeautifulSoup
+from django.template.loader import render_to_string
 from ebooklib import epub
 
-from stories.exporters.common import html_to_text, metadata
+from stories.exporters.common import chapter_pages, html_to_text, preface_context
 
 CONTENT_TYPE = "application/epub+zip"
 
 STYLE = b"""body { font-family: serif; line-height: 1.5; }
 h1, h2, h3 { font-family: sans-serif; }
-dl.meta dt { font-weight: bold; }
-dl.meta dd { margin: 0 0 0.3em 1em; }
+dl.tags dt { font-weight: bold; }
+dl.tags dd { margin: 0 0 0.3em 1em; }
 blockquote { margin: 0.5em 0 0.5em 1em; }
 hr { border: 0; text-align: center; margin: 1em 0; }
 """
+REMOTE_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
-def _e(value: str) -> str:
-    return html_lib.escape(value, quote=True)
+def offline_body(body_html: str) -> str:
+    """A chapter body that an EPUB can hold as it is.
+
+    Images are replaced by their alt text and a link to where they live: an EPUB
+    must contain every image it shows (EPUBCheck RSC-006 for remote ones, RSC-007 for
+    missing local ones), and fetching them while a reader waits for a download
+    would make Quire's web workers open connections to any address an author
+    typed, with no bound on time or size. The link keeps the picture one tap away.
+    Links to anchors the chapter does not have (RSC-012) and relative links to
+    files outside the book are unwrapped to their text."""
+    soup = BeautifulSoup(body_html or "", "html.parser")
+    for img in soup.find_all("img"):
+        src = img.get("src", "")
+        alt = img.get("alt", "").strip() or "an image"
+        if REMOTE_RE.match(src):
+            link = soup.new_tag("a", href=src)
+            link.string = f"[Image: {alt}]"
+            img.replace_with(link)
+        else:
+            img.replace_with(f"[Image: {alt}]")
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
+    for anchor in soup.find_all("a", href=True):
+        href = anchor["href"]
+        if (
+            href.startswith("#")
+            and href[1:] not in ids
+            or not (href.startswith("#") or REMOTE_RE.match(href))
+            and (not href.lower().startswith("mailto:"))
+        ):
+            del anchor["href"]
+            if "rel" in anchor.attrs:
+                del anchor["rel"]
+    return str(soup)
 
 
-def _preface(work, *, url: str) -> str:
-    parts = [f"<section><h1>{_e(work.title)}</h1>"]
-    creators = ", ".join(u.username for u in work.creator_users) or "Anonymous"
-    parts.append(f"<p>by {_e(creators)}</p><dl class='meta'>")
-    for label, value in metadata(work, url=url):
-        shown = f'<a href="{_e(value)}">{_e(value)}</a>' if label == "URL" and value.startswith("http") else _e(value)
-        parts.append(f"<dt>{_e(label)}:</dt><dd>{shown}</dd>")
-    parts.append("</dl>")
-    if work.summary_html:
-        parts.append(f"<h2>Summary</h2><blockquote>{work.summary_html}</blockquote>")
-    if work.disclaimer:
-        parts.append(f"<h2>Disclaimer</h2><p>{_e(work.disclaimer)}</p>")
-    if work.notes_html:
-        parts.append(f"<h2>Notes</h2><blockquote>{work.notes_html}</blockquote>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _chapter_html(chapter, *, is_last: bool, work) -> str:
-    parts = [f"<section><h2>{_e(chapter.display_title)}</h2>"]
-    if chapter.summary_html:
-        parts.append(f"<h3>Chapter summary</h3><blockquote>{chapter.summary_html}</blockquote>")
-    if chapter.notes_html:
-        parts.append(f"<h3>Chapter notes</h3><blockquote>{chapter.notes_html}</blockquote>")
-    parts.append(f"<div>{chapter.body_html}</div>")
-    if chapter.end_notes_html:
-        parts.append(f"<h3>Chapter end notes</h3><blockquote>{chapter.end_notes_html}</blockquote>")
-    if is_last and work.end_notes_html:
-        parts.append(f"<h3>End notes</h3><blockquote>{work.end_notes_html}</blockquote>")
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def export(work, *, url: str) -> bytes:
-    language = (work.language or "en").strip() or "en"
-    book = epub.EpubBook()
+def package_metadata(book: epub.EpubBook, work, *, url: str) -> None:
+    """Dublin Core and meta elements of the OPF: title, language, every creator,
+    the summary as dc:description, published date, source URL, tags as dc:subject,
+    and each series with its position twice over: EPUB 3's belongs-to-collection
+    (collection-type "series", group-position) and Calibre's calibre:series /
+    calibre:series_index, which Calibre and the e-readers that follow it read."""
     book.set_identifier(url)
     book.set_title(work.title)
-    book.set_language(language)
-    for user in work.creator_users:
-        book.add_author(user.username)
+    book.set_language((work.language or "en").strip() or "en")
+    for number, user in enumerate(work.creator_users, start=1):
+        # Each creator needs an id of its own (ebooklib gives every one "creator").
+        book.add_author(user.username, uid=f"creator-{number}")
     if work.summary_html:
         book.add_metadata("DC", "description", html_to_text(work.summary_html))
     book.add_metadata("DC", "date", work.published_on.isoformat())
@@ -71,30 +80,49 @@ def export(work, *, url: str) -> bytes:
     book.add_metadata("DC", "publisher", "Quire")
     for item in work.tagged_items.all():
         book.add_metadata("DC", "subject", item.tag.name)
+    for number, part in enumerate(work.series_parts.all(), start=1):
+        ref = f"series-{number}"
+        book.add_metadata(None, "meta", part.series.title, {"property": "belongs-to-collection", "id": ref})
+        book.add_metadata(None, "meta", "series", {"refines": f"#{ref}", "property": "collection-type"})
+        book.add_metadata(None, "meta", str(part.position), {"refines": f"#{ref}", "property": "group-position"})
+        if number == 1:
+            book.add_metadata(None, "meta", "", {"name": "calibre:series", "content": part.series.title})
+            book.add_metadata(None, "meta", "", {"name": "calibre:series_index", "content": str(part.position)})
+
+
+def export(work, *, url: str) -> bytes:
+    """The work as EPUB 3 bytes."""
+    language = (work.language or "en").strip() or "en"
+    book = epub.EpubBook()
+    package_metadata(book, work, url=url)
 
     css = epub.EpubItem(uid="style", file_name="style/quire.css", media_type="text/css", content=STYLE)
     book.add_item(css)
+    context = preface_context(work, url=url)
 
     preface = epub.EpubHtml(title="Preface", file_name="preface.xhtml", lang=language)
-    preface.content = _preface(work, url=url)
+    preface.content = render_to_string("exporters/_preface.html", context)
     preface.add_item(css)
     book.add_item(preface)
 
-    chapters = list(work.chapters.all())
     documents = []
-    for index, chapter in enumerate(chapters):
-        document = epub.EpubHtml(
-            title=chapter.display_title, file_name=f"chapter-{chapter.position:04d}.xhtml", lang=language
-        )
-        document.content = _chapter_html(chapter, is_last=index == len(chapters) - 1, work=work)
+    for position, chapter in enumerate(chapter_pages(work, body=offline_body), start=1):
+        document = epub.EpubHtml(title=chapter.display_title, file_name=f"chapter-{position:04d}.xhtml", lang=language)
+        inner = render_to_string("exporters/_chapter.html", context | {"chapter": chapter})
+        document.content = f'<div id="chapters" class="userstuff">{inner}</div>'
         document.add_item(css)
         book.add_item(document)
         documents.append(document)
 
-    book.toc = [epub.Link("preface.xhtml", "Preface", "preface"), *documents]
+    afterword = epub.EpubHtml(title="Afterword", file_name="afterword.xhtml", lang=language)
+    afterword.content = render_to_string("exporters/_afterword.html", context)
+    afterword.add_item(css)
+    book.add_item(afterword)
+
+    book.toc = [epub.Link("preface.xhtml", "Preface", "preface"), *documents, afterword]
     book.add_item(epub.EpubNcx())
     book.add_item(epub.EpubNav())
-    book.spine = ["nav", preface, *documents]
+    book.spine = ["nav", preface, *documents, afterword]
     buffer = io.BytesIO()
     epub.write_epub(buffer, book, {})
     return buffer.getvalue()

@@ -2,7 +2,7 @@
 
 from pathlib import PurePath
 
-from stories.importers.base import ImportFailed, WorkDraft, check_size
+from stories.importers.base import ImportFailed, WorkDraft, check_size, review_messages
 
 
 def parse_upload(filename: str, data: bytes) -> WorkDraft:
@@ -26,4 +26,4 @@ def parse_upload(filename: str, data: bytes) -> WorkDraft:
     raise ImportFailed(f"Quire cannot read {suffix} files. Upload .txt, .md, .html or .epub.")
 
 
-__all__ = ["ImportFailed", "WorkDraft", "parse_upload"]
+__all__ = ["ImportFailed", "WorkDraft", "parse_upload", "review_messages"]

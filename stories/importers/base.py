@@ -4,6 +4,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+import ftfy
+import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 from django.conf import settings
 
 
@@ -56,6 +58,34 @@ class WorkDraft:
     links: list[LinkDraft] = field(default_factory=list)
     series: list[tuple[str, int | None]] = field(default_factory=list)  # (series title, part number)
     source_url: str = ""
+    # What the review form must show the author before posting (none of it is saved as is):
+    # text repaired on the way in ("donâ€™t" -> "don’t"), one line per kind of repair;
+    repairs: list[str] = field(default_factory=list)
+    # header dates that could not be read, {"published": "the raw value"}: the form
+    # asks for them instead of silently using the import day;
+    unread_dates: dict[str, str] = field(default_factory=dict)
+    # fandoms named only in a disclaimer ("I don't own Naruto"), offered, not applied.
+    fandom_suggestions: list[str] = field(default_factory=list)
+
+
+DATE_LABELS = {"published": "published", "updated": "last updated"}
+
+
+def review_messages(draft: WorkDraft) -> list[str]:
+    """What the review form must tell the author about an imported file, one
+    sentence each: the repairs made to its text, the dates that could not be read
+    (so the form asks for them rather than using today), and fandoms offered from
+    a disclaimer. Empty when there is nothing to say."""
+    messages = list(draft.repairs)
+    for key, raw in draft.unread_dates.items():
+        messages.append(
+            f'The {DATE_LABELS.get(key, key)} date "{raw}" could not be read; enter it below '
+            "(numeric dates are read month first, as FanFiction.Net writes them)."
+        )
+    if draft.fandom_suggestions:
+        names = ", ".join(draft.fandom_suggestions)
+        messages.append(f"The disclaimer names {names}: add it to the fandoms if that is the work's fandom.")
+    return messages
 
 
 def max_upload_bytes() -> int:
@@ -70,11 +100,21 @@ def check_size(data: bytes) -> None:
 
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+C1_RE = re.compile(r"[\x80-\x9f]")
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 with a BOM, or Windows-1252; anything
-    else, including binary data, is refused with a message."""
+    """The file's text (see read_text); what was repaired is dropped."""
+    return read_text(data)[0]
+
+
+def read_text(data: bytes) -> tuple[str, list[str]]:
+    """Bytes -> (text, repairs). UTF-8 (with or without BOM), UTF-16 with a BOM,
+    Windows-1252, and UTF-8 with stray Windows-1252 bytes are read; mojibake
+    ("donâ€™t") is repaired with ftfy. `repairs` says in words what was changed, for
+    the review form. Binary data and undecodable UTF-16 raise ImportFailed."""
+    repairs: list[str] = []
+    legacy = False
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             text = data.decode("utf-16")
@@ -86,33 +126,105 @@ def decode_text(data: bytes) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ImportFailed(
-                    "The text encoding is not one Quire reads (UTF-8, UTF-16 with BOM, or Windows-1252)."
-                ) from None
+            # Windows-1252 as browsers read it (every byte decodes); ftfy then puts back
+            # the UTF-8 sequences of a file that mixes both encodings.
+            text = data.removeprefix(b"\xef\xbb\xbf").decode("sloppy-windows-1252")
+            legacy = True
+            if _looks_mixed(data):
+                repairs.append("Some characters were saved in two different encodings (UTF-8 and Windows-1252).")
     sample = text[:20000]
     if sample and len(CONTROL_RE.findall(sample)) > max(3, len(sample) // 200):
         raise ImportFailed("This looks like a binary file, not text. Upload .txt, .md, .html or .epub.")
-    return text
+    text, fixed = repair_mojibake(text)
+    if legacy and C1_RE.search(text):
+        # Bytes that are neither UTF-8 nor defined in Windows-1252 (0x81, 0x8D, 0x8F,
+        # 0x90, 0x9D on their own): some other encoding, which Quire would misread.
+        raise ImportFailed(
+            "The text encoding is not one Quire reads (UTF-8, UTF-16 with BOM, or Windows-1252)."
+        ) from None
+    return text, repairs + fixed
+
+
+def _looks_mixed(data: bytes) -> bool:
+    """True when the bytes hold at least one well-formed multi-byte UTF-8 sequence."""
+    return re.search(rb"[\xc2-\xf4][\x80-\xbf]+", data) is not None and _valid_utf8_run(data)
+
+
+def _valid_utf8_run(data: bytes) -> bool:
+    for match in re.finditer(rb"[\xc2-\xf4][\x80-\xbf]+", data):
+        try:
+            match.group().decode("utf-8")
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
+
+
+# ftfy's defaults also straighten curly quotes, fold full-width letters and split
+# ligatures: those are the author's typography, not damage, so they stay.
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_character_width=False,
+    fix_latin_ligatures=False,
+    fix_line_breaks=False,
+    normalization=None,
+    explain=False,
+)
+
+
+def repair_mojibake(text: str) -> tuple[str, list[str]]:
+    """Text -> (repaired text, repairs). Lines garbled by a wrong decoding
+    ("donâ€™t", "cafÃ©") are repaired by ftfy; each repair kind is described once with
+    its first example, e.g. 'Repaired 2 garbled passages, e.g. "donâ€™t" -> "don’t".'"""
+    lines = text.split("\n")
+    changed: list[tuple[str, str]] = []
+    for index, line in enumerate(lines):
+        if line.isascii():
+            continue
+        fixed = ftfy.fix_text(line, FTFY_CONFIG)
+        if fixed != line:
+            changed.append((line, fixed))
+            lines[index] = fixed
+    if not changed:
+        return text, []
+    before, after = _first_difference(*changed[0])
+    count = len(changed)
+    passage = "passage" if count == 1 else "passages"
+    return "\n".join(lines), [f'Repaired {count} garbled {passage} of text, e.g. "{before}" -> "{after}".']
+
+
+def _first_difference(before: str, after: str) -> tuple[str, str]:
+    """The first word (or short stretch) that differs between two versions of a line."""
+    old_words, new_words = before.split(), after.split()
+    for old, new in zip(old_words, new_words, strict=False):
+        if old != new:
+            return old[:40], new[:40]
+    return before[:40], after[:40]
 
 
 # --- shared parsing of metadata values -------------------------------------------
 
 RATING_ALIASES = {
-    "k": "general", "k+": "general", "g": "general", "general": "general", "general audiences": "general",
-    "t": "teen", "teen": "teen", "teen and up": "teen", "teen and up audiences": "teen",
-    "m": "mature", "mature": "mature",
-    "ma": "explicit", "e": "explicit", "explicit": "explicit",
-    "not rated": "not_rated", "nr": "not_rated", "unrated": "not_rated",
+    "k": "general", "k+": "general", "k plus": "general", "g": "general", "pg": "general",
+    "general": "general", "general audiences": "general", "all ages": "general", "everyone": "general",
+    "t": "teen", "teen": "teen", "teens": "teen", "teen and up": "teen", "teen and up audiences": "teen",
+    "pg-13": "teen", "pg13": "teen", "13+": "teen",
+    "m": "mature", "mature": "mature", "r": "mature", "16+": "mature",
+    "ma": "explicit", "e": "explicit", "explicit": "explicit", "nc-17": "explicit", "nc17": "explicit",
+    "x": "explicit", "xxx": "explicit", "adult": "explicit", "18+": "explicit",
+    "not rated": "not_rated", "nr": "not_rated", "unrated": "not_rated", "none": "not_rated",
 }  # fmt: skip
+RATING_PREFIX_RE = re.compile(r"^(?:(?:fiction\s+)?rat(?:ed|ing)\s*:?\s*)?(?:fiction\s+)?", re.IGNORECASE)
 
 
 def parse_rating(value: str) -> str:
-    """FanFiction.Net letters, AO3 names and initials -> a Rating value ("" if unknown)."""
-    key = re.sub(r"\s+", " ", value.strip().lower().removeprefix("fiction rated:").strip())
-    key = key.removeprefix("rated:").strip().removeprefix("rated").strip()
+    """A rating as FanFiction.Net, its mirrors, AO3 and older archives write it ->
+    a Rating value, "" if unknown. Takes "Fiction K+", "Rated: Fiction T",
+    "Rated: T - English - Romance - Words: 1,234" (FFN's story line), "K+", "MA",
+    "Teen And Up Audiences", "PG-13" (MPAA letters as AO3's wranglers map them)."""
+    key = " ".join(value.strip().lower().split())
+    key = RATING_PREFIX_RE.sub("", key, count=1)
+    key = re.split(r"\s+-\s+|[,;(]|\s+for\s+", key, maxsplit=1)[0].strip(" .:")
     return RATING_ALIASES.get(key, "")
 
 
@@ -166,26 +278,60 @@ def split_list(value: str) -> list[str]:
     return items
 
 
-DATE_FORMATS = [
-    "%d %B %Y",
-    "%B %d, %Y",
-    "%B %d %Y",
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d %b %Y",
-    "%b %d, %Y",
-    "%Y/%m/%d",
-    "%d.%m.%Y",
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month_name>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})"
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+DATE_PATTERNS = [
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ].*)?$"),  # ISO, with a time
+    re.compile(rf"^(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep){_YEAR}$"),  # numeric, see parse_date
+    re.compile(rf"^{_DAY}[\s-]+{_MONTH}[\s,-]+{_YEAR}$"),  # 12 July 2010, 12-Jul-10
+    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}$"),  # July 12, 2010
 ]
 
 
-def parse_date(value: str) -> datetime.date | None:
-    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value.strip().rstrip("."))
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
+def parse_date(value: str, *, month_first: bool = True) -> datetime.date | None:
+    """A date as story sites write it -> a date, or None when it cannot be read.
+
+    Reads ISO dates (with or without a time), "12 July 2010", "July 12th, 2010",
+    "Jul 12 2010", "Monday, July 12, 2010" and numeric dates. The rule for numeric
+    dates: a part above 12 is the day; when both could be the month, `month_first`
+    decides, and it is True by default because FanFiction.Net and its mirrors write
+    month/day/year ("7/12/2010" is 12 July). Dotted dates ("12.07.2010") are
+    European, day first. Two-digit years: 70-99 -> 19xx, else 20xx."""
+    value = " ".join(value.strip().rstrip(".").split())
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value, flags=re.IGNORECASE)
+    value = re.sub(r"^[A-Za-z]+day,?\s+", "", value)  # a weekday in front
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(value)
+        if match is None:
             continue
+        parts = match.groupdict()
+        year = int(parts["year"])
+        if len(parts["year"]) == 2:
+            year += 1900 if year >= 70 else 2000
+        if parts.get("month_name"):
+            month = MONTHS.get(parts["month_name"].lower())
+            day = int(parts["day"])
+        elif parts.get("a"):
+            first, second = int(parts["a"]), int(parts["b"])
+            day_first = parts["sep"] == "." or first > 12 or (second <= 12 and not month_first)
+            day, month = (first, second) if day_first else (second, first)
+        else:
+            month, day = int(parts["month"]), int(parts["day"])
+        try:
+            return datetime.date(year, month, day) if month and 1800 < year < 2200 else None
+        except ValueError:
+            return None
     return None
 
 

@@ -11,6 +11,14 @@ Where the structures come from:
 - AO3's EPUB lists every tag as an untyped `dc:subject` in the OPF, so typed tags
   are read from the preface markup inside the book, the same `div#preface dl.tags`
   as its HTML download (see importers.html);
+- chapter names from the EPUB 3 navigation document (`nav[epub:type=toc]`, the
+  manifest item with properties="nav") or the EPUB 2 NCX (`navMap/navPoint`, the
+  spine's `toc` item), used when a chapter page has no heading of its own;
+- front matter (title pages, contents, copyright, colophon, "Information" pages)
+  is told apart by what the book says about it where it says anything (EPUB 3
+  `epub:type`/landmarks, the EPUB 2 `guide`, `linear="no"` spine items), and by
+  its shape otherwise: a page of links into the book is a contents page, a short
+  page naming the book's title is a title page. None of it becomes a chapter.
 - FanFicFare's EPUB (checked against `fanficfare -f epub 'http://test1.com?sid=1'`)
   carries the story URL in `dc:source`, a title page `body.fff_titlepage` of
   `<b>Label:</b> value<br/>` lines, and chapters `OEBPS/fileNNNN.xhtml` with
@@ -34,7 +42,9 @@ from stories.importers.base import (
     WorkDraft,
     check_size,
     parse_date,
+    read_text,
 )
+from stories.importers.fields import chapter_title, parse_language
 
 MAX_MEMBERS = 2000
 # A story's text compresses well, but not this well: past it, the file is a bomb.
@@ -68,8 +78,19 @@ def parse(data: bytes) -> WorkDraft:
     elif any(soup.select_one("#preface dl.tags, h2.heading, #chapters") for _, soup in documents):
         draft = html_importer.parse_ao3(combined(documents))
     else:
-        draft = parse_generic(documents)
+        structure = BookStructure.read(book, package, opf_path)
+        pages = [(path, soup) for path, soup in documents if not structure.is_front_matter(path, soup, metadata)]
+        if not pages:
+            # Only the shape said "front matter" (a one-page story naming its title):
+            # keep whatever the book itself did not mark as such.
+            pages = [(path, soup) for path, soup in documents if path not in structure.front]
+        draft = parse_generic(pages, titles=structure.titles)
+        kept = {path for path, _ in pages}
+        for path, soup in documents:
+            if path not in kept and soup.body is not None:
+                html_importer.read_labelled_metadata(soup.body, draft)
     fill_from_metadata(draft, metadata)
+    draft.repairs = book.repairs
     return html_importer.finish(draft)
 
 
@@ -102,6 +123,7 @@ class SafeEpub:
             )
         self.names = {info.filename: info for info in infos}
         self.budget = limit
+        self.repairs: list[str] = []
 
     def read(self, name: str) -> bytes:
         """The member's bytes, counting what is actually decompressed against the budget."""
@@ -134,9 +156,10 @@ class SafeEpub:
     def soup(self, name: str) -> BeautifulSoup:
         raw = self.read(name)
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
+            text, repairs = read_text(raw)
+        except ImportFailed:
+            text, repairs = raw.decode("utf-8", errors="replace"), []
+        self.repairs += [r for r in repairs if r not in self.repairs]
         return html_importer.soup_from_text(text)
 
     def opf_path(self) -> str:
@@ -209,7 +232,7 @@ def fill_from_metadata(draft: WorkDraft, metadata: dict) -> None:
             description = html_importer.text_block(BeautifulSoup(description, "lxml").body)
         draft.summary = description.strip()
     if not draft.language and metadata["language"]:
-        draft.language = html_importer.parse_language(metadata["language"])
+        draft.language = parse_language(metadata["language"])
     if draft.published_on is None:
         dates = metadata["dates"]
         raw = dates.get("publication") or dates.get("date") or ""
@@ -252,7 +275,7 @@ def parse_fanficfare(documents: list[tuple[str, BeautifulSoup]]) -> WorkDraft:
                 ChapterDraft(
                     body=html_importer.inner_html(content),
                     body_format="html",
-                    title=html_importer.chapter_title(title)[:255],
+                    title=chapter_title(title)[:255],
                 )
             )
     return draft
@@ -276,19 +299,137 @@ def titlepage_fields(body) -> dict:
     return fields
 
 
-def parse_generic(documents: list[tuple[str, BeautifulSoup]]) -> WorkDraft:
-    """Any other EPUB: each spine page with text is a chapter, titled by its heading."""
+def parse_generic(documents: list[tuple[str, BeautifulSoup]], titles: dict[str, str] | None = None) -> WorkDraft:
+    """Any other EPUB: each spine page with text or a picture is a chapter, titled by
+    its heading, else by its entry in the nav/NCX (`titles`, path -> label)."""
     draft = WorkDraft()
-    for _, soup in documents:
+    titles = titles or {}
+    for path, soup in documents:
         body = soup.body
-        if body is None or not body.get_text(strip=True):
+        if body is None or not html_importer.has_content(html_importer.inner_html(body)):
             continue
         heading = body.find(["h1", "h2", "h3"])
         title = ""
-        if heading is not None and len(heading.get_text(strip=True)) < 200:
-            title = html_importer.chapter_title(heading.get_text(" ", strip=True))
+        if heading is not None and len(heading.get_text(strip=True)) < 200 and heading.get_text(strip=True):
+            title = chapter_title(heading.get_text(" ", strip=True))
             heading.decompose()
-        if not body.get_text(strip=True):
+        elif titles.get(path):
+            title = chapter_title(titles[path])
+        notes = {}
+        for label in body.find_all(["h3", "h4"]):
+            key = label.get_text(" ", strip=True).lower()
+            block = label.find_next_sibling()
+            if key in CHAPTER_NOTE_LABELS and block is not None and block.name == "blockquote":
+                notes[CHAPTER_NOTE_LABELS[key]] = html_importer.text_block(block)
+                block.decompose()
+                label.decompose()
+        content = html_importer.inner_html(body)
+        if not html_importer.has_content(content):
             continue
-        draft.chapters.append(ChapterDraft(body=html_importer.inner_html(body), body_format="html", title=title[:255]))
+        draft.end_notes = notes.pop("work_end_notes", draft.end_notes)
+        draft.chapters.append(ChapterDraft(body=content, body_format="html", title=title[:255], **notes))
     return draft
+
+
+# Quire's EPUB before it followed AO3's layout labelled a chapter's notes with h3s.
+CHAPTER_NOTE_LABELS = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end_notes",
+                       "end notes": "work_end_notes"}  # fmt: skip
+FRONT_TYPES = {"cover", "titlepage", "title-page", "halftitlepage", "toc", "copyright-page", "copyright", "colophon",
+               "frontmatter", "imprint", "imprimatur", "landmarks", "loi", "lot", "other.ms-copyright"}  # fmt: skip
+FRONT_HEADINGS = {"contents", "table of contents", "toc", "copyright", "colophon", "information", "title page",
+                  "about this book", "about the book", "imprint", "index"}  # fmt: skip
+FRONT_NAME_RE = re.compile(r"(^|[/_-])(cover|title[_-]?page|titlepage|toc|contents|copyright|colophon|info(rmation)?"
+                           r"|nav|imprint)(\.x?html?$|[_-])", re.IGNORECASE)  # fmt: skip
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+class BookStructure:
+    """What the package says about its pages: nav/NCX titles by path, and which
+    paths its guide, landmarks, nav property or linear="no" mark as not chapters."""
+
+    def __init__(self) -> None:
+        self.titles: dict[str, str] = {}
+        self.front: set[str] = set()
+
+    @classmethod
+    def read(cls, book: "SafeEpub", package: etree._Element, opf_path: str) -> "BookStructure":
+        structure = cls()
+        base = posixpath.dirname(opf_path)
+
+        def resolve(relative_to: str, href: str) -> str:
+            href = _unquote((href or "").split("#")[0])
+            return posixpath.normpath(posixpath.join(posixpath.dirname(relative_to), href)) if href else ""
+
+        manifest = {item.get("id"): item for item in package.iterfind(".//opf:manifest/opf:item", NS)}
+        nav_path = ncx_path = ""
+        for item in manifest.values():
+            path = posixpath.normpath(posixpath.join(base, _unquote(item.get("href") or "")))
+            if "nav" in (item.get("properties") or "").split():
+                nav_path = path
+                structure.front.add(path)
+            if item.get("media-type") == "application/x-dtbncx+xml":
+                ncx_path = path
+        for ref in package.iterfind(".//opf:spine/opf:itemref", NS):
+            item = manifest.get(ref.get("idref"))
+            if item is not None and ref.get("linear") == "no":
+                structure.front.add(posixpath.normpath(posixpath.join(base, _unquote(item.get("href") or ""))))
+        for reference in package.iterfind(".//opf:guide/opf:reference", NS):
+            if (reference.get("type") or "").lower() in FRONT_TYPES:
+                structure.front.add(resolve(opf_path, reference.get("href")))
+        if nav_path and nav_path in book.names:
+            nav = book.soup(nav_path)
+            for block in nav.find_all("nav"):
+                kind = (block.get("epub:type") or "").split()
+                links = [(resolve(nav_path, a.get("href")), a.get_text(" ", strip=True)) for a in block.find_all("a")]
+                if "toc" in kind:
+                    for path, label in links:
+                        structure.titles.setdefault(path, label)
+                elif "landmarks" in kind:
+                    for a in block.find_all("a"):
+                        if set((a.get("epub:type") or "").split()) & FRONT_TYPES:
+                            structure.front.add(resolve(nav_path, a.get("href")))
+        if ncx_path and ncx_path in book.names:
+            ncx = book.xml(ncx_path)
+            for point in ncx.iter("{*}navPoint"):
+                label = (
+                    " ".join("".join(point.find("{*}navLabel").itertext()).split())
+                    if point.find("{*}navLabel") is not None
+                    else ""
+                )
+                content = point.find("{*}content")
+                if content is not None and label:
+                    structure.titles.setdefault(resolve(ncx_path, content.get("src")), label)
+        return structure
+
+    def is_front_matter(self, path: str, soup: BeautifulSoup, metadata: dict) -> bool:
+        """True for pages that are metadata, not story: see the module docstring."""
+        if path in self.front:
+            return True
+        body = soup.body
+        if body is None:
+            return True
+        types = set()
+        for element in [body, *body.find_all(["section", "div", "nav"], limit=5)]:
+            types |= set((element.get("epub:type") or element.get("role") or "").replace("doc-", "").split())
+        if types & FRONT_TYPES or body.find("nav") is not None:
+            return True
+        text = " ".join(body.get_text(" ", strip=True).split())
+        heading = body.find(["h1", "h2", "h3"])
+        heading_text = heading.get_text(" ", strip=True).lower().strip(" :") if heading else ""
+        if heading_text in FRONT_HEADINGS:
+            return True
+        labels = {html_importer.label_key(dt.get_text()) for dt in body.find_all("dt")}
+        if labels & {"rating", "fandom", "word", "archive warning", "category", "language"}:
+            return True  # a metadata ("Information", preface) page
+        linked = " ".join(a.get_text(" ", strip=True) for a in body.find_all("a", href=True) if "#" in a["href"] or (
+            not a["href"].startswith(("http://", "https://", "mailto:"))
+        ))  # fmt: skip
+        if len(body.find_all("a", href=True)) >= 2 and len(linked) > 0.6 * max(len(text), 1):
+            return True  # a contents page: nothing but links into the book
+        title = (metadata.get("title") or "").lower()
+        words = len(text.split())
+        if title and words <= 60 and title in text.lower() and not body.find("p", string=re.compile(r"\w{3,}.*[.!?]$")):
+            return True  # a title page: the title, the author, perhaps a publisher
+        if FRONT_NAME_RE.search(path) and words <= 150:
+            return True
+        return bool(re.search(r"\b(copyright|all rights reserved|©)\b", text, re.IGNORECASE) and words <= 120)

@@ -27,42 +27,38 @@ from stories.core.rendering import TAG_RE, sanitise
 from stories.importers.base import (
     ChapterDraft,
     ImportFailed,
+    LinkDraft,
     WorkDraft,
     check_size,
-    decode_text,
     find_links,
     parse_categories,
     parse_date,
     parse_rating,
     parse_warnings,
+    read_text,
     split_list,
 )
+from stories.importers.fields import chapter_title, parse_language, parse_series, suggest_fandoms
 
-LANGUAGES = {
-    "english": "en", "español": "es", "spanish": "es", "deutsch": "de", "german": "de", "français": "fr",
-    "french": "fr", "italiano": "it", "italian": "it", "português": "pt", "português brasileiro": "pt-BR",
-    "portuguese": "pt", "русский": "ru", "russian": "ru", "polski": "pl", "polish": "pl", "nederlands": "nl",
-    "dutch": "nl", "日本語": "ja", "japanese": "ja", "中文": "zh", "中文-普通话 國語": "zh", "chinese": "zh",
-    "한국어": "ko", "korean": "ko", "suomi": "fi", "svenska": "sv", "norsk": "no", "dansk": "da",
-    "čeština": "cs", "magyar": "hu", "türkçe": "tr", "tiếng việt": "vi", "bahasa indonesia": "id",
-}  # fmt: skip
-LANGUAGE_CODE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-CHAPTER_PREFIX_RE = re.compile(r"^\s*(?:chapter\s+)?(?:\d+|[ivxlc]+)\s*(?:[:.,\-–—]\s*|$)", re.IGNORECASE)
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
 def parse(data: bytes) -> WorkDraft:
     """Read an AO3 download, a FanFicFare file or any HTML page into a WorkDraft."""
     check_size(data)
-    soup = soup_from_text(decode_text(data))
+    text, repairs = read_text(data)
+    soup = soup_from_text(text)
     if soup.body is None or not soup.get_text(strip=True):
         raise ImportFailed("The HTML file has no text in it.")
     if soup.select_one("#preface dl.tags") is not None or soup.select_one("#chapters") is not None:
         draft = parse_ao3(soup)
     elif soup.select_one("table.full") is not None and soup.select_one("a[name^=section] h2") is not None:
         draft = parse_fanficfare(soup)
+    elif soup.select_one("dl.meta") is not None and soup.select_one("section.chapter") is not None:
+        draft = parse_labelled_page(soup)
     else:
         draft = parse_plain(soup)
+    draft.repairs = repairs
     return finish(draft)
 
 
@@ -75,19 +71,26 @@ def finish(draft: WorkDraft) -> WorkDraft:
     draft.title = " ".join(draft.title.split())
     if not draft.title:
         raise ImportFailed("The file has no title Quire can find.")
-    draft.chapters = [c for c in draft.chapters if text_of_html(c.body)]
+    draft.chapters = [c for c in draft.chapters if has_content(c.body)]
     if not draft.chapters:
         raise ImportFailed("The file has a title but no story text.")
     if not draft.links:
         draft.links = find_links(draft.summary, draft.notes)
     if draft.is_complete and not draft.expected_chapters:
         draft.expected_chapters = len(draft.chapters)
+
+    suggest_fandoms(draft)
     return draft
 
 
 def text_of_html(fragment: str) -> str:
     """The visible text of a fragment as readers will get it (after the sanitiser)."""
     return html_module.unescape(TAG_RE.sub(" ", sanitise(fragment))).strip() if fragment else ""
+
+
+def has_content(fragment: str) -> bool:
+    """Text or a picture survives the sanitiser (comics and art works are images only)."""
+    return bool(text_of_html(fragment)) or "<img" in sanitise(fragment or "")
 
 
 def inner_html(element: Tag | None) -> str:
@@ -103,7 +106,7 @@ def text_block(element: Tag | None) -> str:
     """A summary or note as plain text with its paragraphs kept (stored as Markdown)."""
     if element is None:
         return ""
-    element = BeautifulSoup(str(element), "lxml")
+    element = BeautifulSoup(re.sub(r"(<br\s*/?>)\s*\n", r"\1", str(element)), "lxml")
     for br in element.find_all("br"):
         br.replace_with("\n")
     for block in element.find_all(BLOCK_TAGS):
@@ -114,24 +117,13 @@ def text_block(element: Tag | None) -> str:
     return "\n\n".join(p for p in cleaned if p).strip()
 
 
-def parse_language(value: str) -> str:
-    value = " ".join(value.split())
-    if LANGUAGE_CODE_RE.match(value):
-        return value
-    return LANGUAGES.get(value.lower(), "")
-
-
-def chapter_title(heading: str) -> str:
-    """ "Chapter 2: The Storm" -> "The Storm"; "Chapter 7" -> "" (Quire numbers chapters)."""
-    heading = " ".join(heading.split())
-    return CHAPTER_PREFIX_RE.sub("", heading, count=1).strip()
-
-
 def label_key(label: str) -> str:
     """ "Archive Warning(s):" / "Archive Warnings:" -> "archive warning"."""
-    key = label.strip().rstrip(":").strip().lower().replace("(s)", "")
+    key = " ".join(label.strip().rstrip(":").strip().lower().replace("(s)", "").split())
     if key in {"stats", "status", "series"} or not key.endswith("s") or key.endswith("ss"):
         return key
+    if key.endswith("ies"):
+        return key[:-3] + "y"  # "Categories" -> "category"
     return key[:-1]
 
 
@@ -142,6 +134,8 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     if get("rating"):
         draft.rating = parse_rating(get("rating"))
     warnings_text = get("archive warning") or get("warning") or ""
+    if warnings_text.strip().lower() == "none given":
+        warnings_text = ""
     warnings, other = parse_warnings(warnings_text)
     draft.warnings = warnings
     # AO3's "Category" is F/M, M/M ...; FanFicFare's "Category" is the fandoms.
@@ -158,34 +152,21 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     draft.freeforms = freeforms + [w for w in other if w.lower() not in {f.lower() for f in freeforms}]
     if get("language"):
         draft.language = parse_language(get("language"))
-    if get("published"):
-        draft.published_on = parse_date(get("published"))
-    if get("updated") or get("completed"):
-        draft.updated_on = parse_date(get("updated") or get("completed"))
+    for key, attribute, raw in (
+        ("published", "published_on", get("published")),
+        ("updated", "updated_on", get("updated") or get("completed")),
+    ):
+        if raw:
+            setattr(draft, attribute, parse_date(raw))
+            if getattr(draft, attribute) is None:
+                draft.unread_dates[key] = raw
     status = (get("status") or "").lower()
     if status in {"complete", "completed", "finished"}:
         draft.is_complete = True
+    if get("completed"):
+        draft.is_complete = True
     if get("series"):
         draft.series = parse_series(get("series"))
-
-
-SERIES_PART_RE = re.compile(r"^part\s+(?P<n>\d+)\s+of\s+(?P<title>.+)$", re.IGNORECASE)
-SERIES_BRACKET_RE = re.compile(r"^(?P<title>.+?)\s*\[(?P<n>\d+)\]$")
-
-
-def parse_series(value: str) -> list[tuple[str, int | None]]:
-    """AO3 "Part 2 of Title" / FanFicFare "Title [2]" -> [(title, 2)]."""
-    found = []
-    for line in re.split(r"\n|\s+(?=Part\s+\d+\s+of\s)", value, flags=re.IGNORECASE):
-        line = " ".join(line.split())
-        if not line:
-            continue
-        match = SERIES_PART_RE.match(line) or SERIES_BRACKET_RE.match(line)
-        if match:
-            found.append((match.group("title").strip()[:255], int(match.group("n"))))
-        else:
-            found.append((line[:255], None))
-    return found
 
 
 AO3_STATS_RE = re.compile(r"(Published|Updated|Completed|Words|Chapters):\s*(\S+)")
@@ -215,9 +196,14 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     apply_fields(draft, fields)
     if "Chapters" in stats:
         done, _, total = stats["Chapters"].partition("/")
-        if total.isdigit():
-            draft.expected_chapters = int(total)
-            draft.is_complete = done == total
+        draft.expected_chapters = int(total) if total.isdigit() else None
+        # AO3 writes "Completed:" for a finished work and "Updated:" for one in
+        # progress; a one-shot has neither and is finished when it says 1/1.
+        if "Completed" in stats:
+            draft.is_complete = True
+        elif "Updated" not in stats:
+            draft.is_complete = total.isdigit() and done == total
+    draft.links = _ao3_links(preface)
     title = preface.select_one("h1") or soup.find("title")
     draft.title = title.get_text(" ", strip=True) if title else ""
     byline = preface.select_one(".byline")
@@ -229,11 +215,54 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     labelled = _labelled_blocks(meta)
     draft.summary = labelled.get("summary", "")
     draft.notes = labelled.get("notes", "")
+    draft.disclaimer = labelled.get("disclaimer", "")
     afterword = soup.select_one("#afterword")
     if afterword:
         draft.end_notes = _labelled_blocks(afterword).get("end notes", "")
     draft.chapters = _ao3_chapters(soup)
     return draft
+
+
+LINK_KINDS = {"sequel to": "sequel_of", "prequel to": "prequel_of", "inspired by": "inspired_by",
+              "translation of": "translation_of", "a translation of": "translation_of"}  # fmt: skip
+ASSOCIATION_RE = re.compile(r"^\s*(?P<kind>inspired by|a translation of|translation of|sequel to|prequel to)\s", re.I)
+
+
+def _ao3_links(preface: Tag) -> list[LinkDraft]:
+    """Related works: Quire's own `dt` rows ("Sequel to:" with a `cite` title and an
+    `.author`), and AO3's association lines ("Inspired by <a>Title</a> by <a>name</a>",
+    "A translation of ...") wherever the preface has them."""
+    links: list[LinkDraft] = []
+    for dt in preface.select("dl.tags dt"):
+        kind = LINK_KINDS.get(label_key(dt.get_text()))
+        dd = dt.find_next_sibling("dd")
+        if kind and dd is not None:
+            title = dd.find("cite") or dd.find("a")
+            author = dd.select_one(".author")
+            url = dd.find("a", href=True)
+            if title is not None and title.get_text(strip=True):
+                links.append(
+                    LinkDraft(
+                        kind=kind,
+                        title=title.get_text(" ", strip=True),
+                        author=author.get_text(" ", strip=True) if author else "",
+                        url=url["href"] if url is not None and url["href"].startswith(("http://", "https://")) else "",
+                    )
+                )
+    for line in preface.find_all(["li", "p"]):
+        match = ASSOCIATION_RE.match(line.get_text(" ", strip=True))
+        anchors = line.find_all("a", href=True)
+        if match and anchors and not line.find_parent("dl"):
+            href = anchors[0]["href"]
+            links.append(
+                LinkDraft(
+                    kind=LINK_KINDS[match.group("kind").lower()],
+                    title=anchors[0].get_text(" ", strip=True),
+                    author=anchors[1].get_text(" ", strip=True) if len(anchors) > 1 else "",
+                    url=href if href.startswith(("http://", "https://")) else "",
+                )
+            )
+    return links
 
 
 def _series_lines(dd: Tag) -> list[str]:
@@ -254,7 +283,7 @@ def _labelled_blocks(container: Tag) -> dict[str, str]:
         key = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end notes"}.get(key, key)
         key = "notes" if key.startswith("notes") else key
         key = "end notes" if key.startswith("end notes") else key
-        if key in {"summary", "notes", "end notes"} and key not in blocks:
+        if key in {"summary", "notes", "end notes", "disclaimer"} and key not in blocks:
             blocks[key] = text_block(quote)
     return blocks
 
@@ -345,6 +374,67 @@ def parse_fanficfare(soup: BeautifulSoup) -> WorkDraft:
                 title=chapter_title(title.get_text(" ", strip=True))[:255],
             )
         )
+    return draft
+
+
+def read_labelled_metadata(container: Tag, draft: WorkDraft) -> bool:
+    """Metadata written as `<dt>Label:</dt><dd>value</dd>` pairs or "<h2>Summary</h2>
+    <blockquote>" sections, as Quire's downloads before the AO3 layout and the
+    "Information" pages of e-book tools write it. Returns whether any was found."""
+    fields = {}
+    for dt in container.find_all("dt"):
+        dd = dt.find_next_sibling("dd")
+        if dd is not None:
+            fields[label_key(dt.get_text())] = dd.get_text(" ", strip=True)
+    if not fields:
+        return False
+    apply_fields(draft, fields)
+    if fields.get("creator"):
+        draft.creators = [] if fields["creator"] == "Anonymous" else split_list(fields["creator"])
+    if fields.get("title"):
+        draft.title = fields["title"]
+    chapters = fields.get("chapter", "")
+    done, _, total = chapters.partition("/")
+    if total:
+        draft.expected_chapters = int(total) if total.isdigit() else None
+    for heading in container.find_all(["h2", "h3"]):
+        key = heading.get_text(" ", strip=True).lower()
+        block = heading.find_next_sibling()
+        if key in {"summary", "notes", "disclaimer", "end notes"} and block is not None:
+            setattr(draft, key.replace(" ", "_"), text_block(block))
+    return True
+
+
+def parse_labelled_page(soup: BeautifulSoup) -> WorkDraft:
+    """Quire's HTML download before it followed AO3's layout: a `dl.meta` header
+    and one `section.chapter` per chapter (h2 "Chapter N: Title", optional
+    "Chapter notes"/"Chapter end notes" h3 + blockquote, the text in `div.text`)."""
+    draft = WorkDraft()
+    header = soup.find("header") or soup
+    read_labelled_metadata(header, draft)
+    heading = header.find("h1")
+    draft.title = draft.title or (heading.get_text(" ", strip=True) if heading else "")
+    for section in soup.select("section.chapter"):
+        title = section.find("h2")
+        body = section.select_one("div.text")
+        notes = {}
+        for label in section.find_all("h3"):
+            block = label.find_next_sibling("blockquote")
+            if block is not None:
+                notes[label.get_text(" ", strip=True).lower()] = text_block(block)
+        draft.chapters.append(
+            ChapterDraft(
+                body=inner_html(body),
+                body_format="html",
+                title=chapter_title(title.get_text(" ", strip=True))[:255] if title else "",
+                summary=notes.get("chapter summary", ""),
+                notes=notes.get("chapter notes", ""),
+                end_notes=notes.get("chapter end notes", ""),
+            )
+        )
+    end = soup.select_one("main > section:not(.chapter) blockquote")
+    if end is not None:
+        draft.end_notes = text_block(end)
     return draft
 
 
