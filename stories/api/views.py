@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import NinjaAPI, Query, Router
+from ninja import NinjaAPI, Query, Router, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Redoc
 from ninja.security import HttpBearer
@@ -263,7 +263,7 @@ def bookmark_remove(request: HttpRequest, work_id: int):
     if bookmark is None:
         raise Http404("You have no bookmark of this work.")
     readers.bookmark_delete(bookmark=bookmark, user=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @works_router.post(
