@@ -82,6 +82,9 @@ class ApiMiddleware:
         if head:
             request.method = "GET"  # the views answer GET; the body is dropped below
         response = self.get_response(request)
+        if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            # Django's own pages (no such URL, a server error) as the API's JSON errors.
+            response = _json(response.status_code, response.reason_phrase)
         if request.method == "GET":
             response = _conditional(request, response)
         if head:

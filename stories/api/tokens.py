@@ -3,6 +3,7 @@ page's token section)."""
 
 from collections.abc import Sequence
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
@@ -32,7 +33,7 @@ def token_create(*, user: AbstractBaseUser, name: str, scopes: Sequence[str]) ->
     if TokenScope.WRITE in chosen:
         chosen.add(TokenScope.READ)
     # Lock the reader's row so two quick submissions cannot both pass the limit.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_TOKENS:
         raise TokenRefused(f"You have {MAX_TOKENS} tokens already: revoke one first.")
     secret = token_new_secret()

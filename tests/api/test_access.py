@@ -5,7 +5,16 @@ limits answer 429 with Retry-After; CORS is read-only; ETag and Last-Modified.""
 import pytest
 
 from stories.api.tokens import token_create, token_revoke
-from stories.models import ApiToken, Bookmark, Kudos, ReaderPreference, ReadingPosition, Series, SeriesPart, Subscription
+from stories.models import (
+    ApiToken,
+    Bookmark,
+    Kudos,
+    ReaderPreference,
+    ReadingPosition,
+    Series,
+    SeriesPart,
+    Subscription,
+)
 from tests import factories
 from tests.api.conftest import bearer
 
@@ -108,7 +117,11 @@ def test_only_a_digest_of_the_token_is_stored(reader):
 
 
 def test_the_readers_own_lists(client, reader, read_token):
-    kept, later, read = factories.WorkFactory(title="Kept"), factories.WorkFactory(title="Later"), factories.WorkFactory(title="Read")
+    kept, later, read = (
+        factories.WorkFactory(title="Kept"),
+        factories.WorkFactory(title="Later"),
+        factories.WorkFactory(title="Read"),
+    )
     Bookmark.objects.create(user=reader, work=kept, is_private=True, note="mine")
     Bookmark.objects.create(user=reader, work=later, for_later=True, is_private=True)
     ReadingPosition.objects.create(user=reader, work=read, chapter=read.chapters.first(), read_at=read.updated_at)
@@ -177,7 +190,9 @@ def test_rate_limits_answer_429_with_retry_after(client, settings, reader):
 
 def test_cors_is_read_only(client, write_token):
     work = factories.WorkFactory()
-    preflight = client.options("/api/v1/works", HTTP_ORIGIN="https://elsewhere.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+    preflight = client.options(
+        "/api/v1/works", HTTP_ORIGIN="https://elsewhere.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET"
+    )
     assert preflight.status_code == 204
     assert preflight["Access-Control-Allow-Origin"] == "*"
     assert "POST" not in preflight["Access-Control-Allow-Methods"]
@@ -219,7 +234,14 @@ def test_cursors_page_through_and_refuse_tampering(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["rating=nope", "tag=no-such-tag", "words_min=-1", "words_min=9&words_max=3", "updated_from=2020-13-01", "language=x!"],
+    [
+        "rating=nope",
+        "tag=no-such-tag",
+        "words_min=-1",
+        "words_min=9&words_max=3",
+        "updated_from=2020-13-01",
+        "language=x!",
+    ],
 )
 def test_bad_filters_get_400_with_the_reason(client, query):
     response = client.get(f"/api/v1/works?{query}")
@@ -227,11 +249,15 @@ def test_bad_filters_get_400_with_the_reason(client, query):
     assert response.json()["detail"]
 
 
-@pytest.mark.parametrize("url", ["/api/v1/works", "/api/v1/users/author/works", "/api/v1/users/author/bookmarks", "/api/v1/tags"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/works", "/api/v1/users/author/works", "/api/v1/users/author/bookmarks", "/api/v1/tags"]
+)
 def test_list_endpoints_run_a_constant_number_of_queries(client, author, django_assert_max_num_queries, url):
     def fill(n):
         for _ in range(n):
-            work = factories.WorkFactory(creators=[author], tags=[factories.TagFactory(), factories.TagFactory(kind="fandom")])
+            work = factories.WorkFactory(
+                creators=[author], tags=[factories.TagFactory(), factories.TagFactory(kind="fandom")]
+            )
             Bookmark.objects.create(user=author, work=work)
 
     fill(5)

@@ -65,7 +65,9 @@ def test_walk_from_root_to_a_fandom_to_a_work_to_an_epub_that_passes_epubcheck(c
     factories.WorkFactory(title="Elsewhere")  # another fandom's work: not in this feed
 
     root = feed(client, "/opds/", NAV)
-    fandoms_entry = next(e for e in root.findall("a:entry", NS) if e.findtext("a:title", namespaces=NS) == "Popular fandoms")
+    fandoms_entry = next(
+        e for e in root.findall("a:entry", NS) if e.findtext("a:title", namespaces=NS) == "Popular fandoms"
+    )
     fandoms = feed(client, path_of(entry_link(fandoms_entry, "subsection").get("href")), NAV)
     naruto = next(e for e in fandoms.findall("a:entry", NS) if e.findtext("a:title", namespaces=NS) == "Naruto")
     works = feed(client, path_of(entry_link(naruto, "subsection").get("href")), ACQ)
