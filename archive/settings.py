@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "taggit",
+    "ninja",  # the read API: serves its docs page's script from our static files, no CDN
     "stories",
 ]
 
@@ -134,6 +135,7 @@ MIDDLEWARE = [
     "stories.core.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "stories.api.middleware.ApiMiddleware",
     "stories.core.routers.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -261,6 +263,7 @@ QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
 QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
 QUIRE_COMMENT_RATE = env_str("QUIRE_COMMENT_RATE", "10/m")  # per reader, or per address for guests
+QUIRE_API_RATE = env_str("QUIRE_API_RATE", "120/m")  # read API calls per token, or per address without one
 
 TAGGIT_CASE_INSENSITIVE = True
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from stories.api.views import api
 from stories.core.views import healthz
 
 admin.site.site_header = "Quire moderation"
@@ -11,6 +12,8 @@ urlpatterns = [
     path("accounts/", include("stories.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("opds/", include("stories.opds.urls")),
     path("", include("stories.urls")),
 ]
 

@@ -5,6 +5,7 @@ anything they show changes (discovery/pagecache.py)."""
 from django.urls import path
 
 from stories.accounts import profiles
+from stories.api import token_views as tokens
 from stories.discovery import feeds
 from stories.discovery import views as discovery
 from stories.discovery.pagecache import guest_page_cache as cached
@@ -66,4 +67,7 @@ urlpatterns = [
     path("history/", readers.history, name="history"),
     path("preferences/", readers.preferences, name="preferences"),
     path("mute/<str:kind>/<str:key>/", readers.mute_toggle, name="mute-toggle"),
+    # Personal access tokens for the read API and the OPDS catalogue (in Preferences).
+    path("preferences/tokens/", tokens.token_new, name="token-new"),
+    path("preferences/tokens/<int:token_id>/revoke/", tokens.token_revoke_view, name="token-revoke"),
 ]

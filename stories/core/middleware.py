@@ -1,4 +1,4 @@
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
 
 
@@ -15,6 +15,8 @@ class RejectNulMiddleware:
     def __call__(self, request: HttpRequest):
         if "\x00" in request.path or _has_nul(request.GET):
             reason = "The address contains a NUL character, which no page here accepts."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": reason}, status=400)  # the API answers JSON, errors too
             return render(request, "400.html", {"reason": reason}, status=400)
         return self.get_response(request)
 

@@ -11,9 +11,11 @@ from stories.models.interactions import (
 )
 from stories.models.series import Series, SeriesPart
 from stories.models.tags import Tag, TaggedWork, TagKind
+from stories.models.tokens import ApiToken, TokenScope
 from stories.models.works import Category, Chapter, Rating, TextFormat, Warning, Work, WorkCreator, WorkLink
 
 __all__ = [
+    "ApiToken",
     "Bookmark",
     "Category",
     "Chapter",
@@ -32,6 +34,7 @@ __all__ = [
     "TagKind",
     "TaggedWork",
     "TextFormat",
+    "TokenScope",
     "Warning",
     "Work",
     "WorkCreator",

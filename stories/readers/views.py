@@ -20,7 +20,18 @@ from stories.core.access import work_for_reader
 from stories.core.paging import paginate
 from stories.core.requests import client_ip, form_errors, safe_next
 from stories.discovery.blurbs import attach_blurbs
-from stories.models import Bookmark, Chapter, Comment, InboxItem, ReadingPosition, Series, Subscription, Tag, Work
+from stories.models import (
+    ApiToken,
+    Bookmark,
+    Chapter,
+    Comment,
+    InboxItem,
+    ReadingPosition,
+    Series,
+    Subscription,
+    Tag,
+    Work,
+)
 from stories.readers import services as svc
 from stories.readers.comments import comment_location, comment_page_url
 from stories.readers.forms import BookmarkForm, CommentEditForm, CommentForm, PreferenceForm, ReportForm
@@ -387,7 +398,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Preferences saved.")
         return redirect("stories:preferences")
     hidden = preference.hidden_works.order_by("title")
-    return render(request, "readers/preferences.html", {"form": form, "hidden_works": hidden})
+    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    return render(request, "readers/preferences.html", {"form": form, "hidden_works": hidden, "tokens": tokens})
 
 
 @login_required

@@ -6,8 +6,8 @@ from hypothesis import strategies as st
 
 from stories.core.rendering import sanitise
 from stories.exporters.common import html_to_markdown, html_to_text
-from stories.importers.quire_text import markdown_to_html
 from stories.importers.fields import text_to_html
+from stories.importers.quire_text import markdown_to_html
 from tests.exporters.test_round_trip import blocks
 
 WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZéßñ’“”", min_size=1, max_size=8)
