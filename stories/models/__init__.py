@@ -9,6 +9,7 @@ from stories.models.interactions import (
     Report,
     Subscription,
 )
+from stories.models.invitations import CreatorInvitation
 from stories.models.series import Series, SeriesPart
 from stories.models.tags import Tag, TaggedWork, TagKind
 from stories.models.works import Category, Chapter, Rating, TextFormat, Warning, Work, WorkCreator, WorkLink
@@ -18,6 +19,7 @@ __all__ = [
     "Category",
     "Chapter",
     "Comment",
+    "CreatorInvitation",
     "InboxItem",
     "Kudos",
     "OutgoingEmail",

@@ -93,6 +93,17 @@ class PreferenceForm(forms.Form):
         help_text="A query string applied when you open the works index, for example rating=general&amp;complete=1.",
     )
     allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
+    allow_creator_invitations = forms.BooleanField(
+        label="Let anyone invite me to be a co-creator of their work",
+        required=False,
+        help_text="Off: only the people listed below may invite you. You accept or decline each invitation.",
+    )
+    invitations_from = forms.CharField(
+        label="People who may always invite me to co-create",
+        required=False,
+        max_length=5000,
+        help_text="Comma separated usernames.",
+    )
 
     def clean_muted_tags(self) -> list[Tag]:
         tags, unknown = [], []
@@ -108,6 +119,14 @@ class PreferenceForm(forms.Form):
 
     def clean_muted_creators(self) -> list:
         names = _names(self.cleaned_data["muted_creators"])
+        users = list(User.objects.filter(username__in=names))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError("No user named: " + ", ".join(unknown))
+        return users
+
+    def clean_invitations_from(self) -> list:
+        names = _names(self.cleaned_data["invitations_from"])
         users = list(User.objects.filter(username__in=names))
         unknown = sorted(set(names) - {u.username for u in users})
         if unknown:

@@ -380,6 +380,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "muted_creators": ", ".join(preference.muted_creators.order_by("username").values_list("username", flat=True)),
         "default_filter": preference.default_filter,
         "allow_guest_comments": preference.allow_guest_comments,
+        "allow_creator_invitations": preference.allow_creator_invitations,
+        "invitations_from": ", ".join(
+            preference.invitations_from.order_by("username").values_list("username", flat=True)
+        ),
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -12,6 +12,7 @@ from django.utils import timezone
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
 from stories.tags.names import MAX_TAG_LENGTH
+from stories.works.consent import invitation_refusal, invitations_pending
 
 User = get_user_model()
 
@@ -65,7 +66,10 @@ class WorkForm(forms.Form):
         required=False,
         max_length=2000,
         label="Co-creators",
-        help_text="Usernames of other authors of this work, separated by commas.",
+        help_text=(
+            "Usernames of other authors of this work, separated by commas. "
+            "Each is invited and shows as a creator only after accepting."
+        ),
     )
     summary = forms.CharField(
         required=False,
@@ -147,6 +151,13 @@ class WorkForm(forms.Form):
                 raise ValidationError(f"There is no user called “{name[:150]}”.")
             if user.pk != self.user.pk and user not in users:
                 users.append(user)
+        already = set()
+        if self.work is not None:
+            already = {link.user_id for link in self.work.creator_links.all()}
+            already |= set(self.work.creator_invitations.values_list("user_id", flat=True))
+        for user in users:
+            if user.pk not in already and (refusal := invitation_refusal(invitee=user, inviter=self.user)):
+                raise ValidationError(refusal)
         return users
 
     def clean_language(self):
@@ -232,8 +243,10 @@ class WorkForm(forms.Form):
             tags[item.tag.kind].append(item.tag.name)
         return {
             "title": work.title,
+            # Pending invitees too, so saving the form does not withdraw their invitations.
             "co_creators": ", ".join(
-                u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")
+                [u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")]
+                + [u.username for u in invitations_pending(work=work)]
             ),
             "summary": work.summary,
             "disclaimer": work.disclaimer,

@@ -20,7 +20,7 @@ from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TagKind, Work
 from stories.tags.hints import tag_hints
-from stories.works import services
+from stories.works import consent, services
 from stories.works.forms import (
     MAX_CHAPTERS,
     MAX_SUMMARY,
@@ -124,8 +124,25 @@ def work_post(request: HttpRequest) -> HttpResponse:
             context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            work = _compose(request, form, links, chapters, action)
+    except consent.ConsentError as error:
+        # Someone turned invitations off between the form's check and the save.
+        form.add_error("co_creators", str(error))
+        return _render_work_form(request, {**context, "has_errors": True})
+    messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
+    if data["co_creators"]:
+        messages.info(request, "Your co-creators are invited: their names show once they accept.")
+    return redirect(work)
+
+
+def _compose(request: HttpRequest, form: WorkForm, links, chapters, action: str) -> Work:
+    """Create the work by the poster alone, then invite its co-creators (one transaction
+    with the caller): their names join only when they accept."""
+    data = form.cleaned_data
     work = services.work_compose(
-        creators=[request.user, *data["co_creators"]],
+        creators=[request.user],
         chapters=[chapter.draft() for chapter in chapters],
         tags_by_kind=form.tags_by_kind(),
         links=[link for link in (f.link() for f in links) if link is not None],
@@ -135,8 +152,8 @@ def work_post(request: HttpRequest) -> HttpResponse:
         series_position=data["series_position"],
         **form.work_fields(),
     )
-    messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
-    return redirect(work)
+    consent.creators_invite(work=work, inviter=request.user, users=data["co_creators"])
+    return work
 
 
 @login_required
@@ -227,33 +244,35 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
-    with transaction.atomic():
-        work = services.work_update(
-            work=work,
-            creators=_creators(request, work, data),
-            tags_by_kind=form.tags_by_kind(),
-            links=[link for link in (f.link() for f in links) if link is not None],
-            **form.work_fields(),
-        )
-        series = data["series"]
-        if data["new_series"].strip():
-            series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
-        services.work_set_series(work=work, series=series, position=data["series_position"])
-        for leaving in data["leave_series"]:
-            services.series_remove_work(series=leaving, work=work)
-        if _action(request, "save") == "post":
-            services.work_post(work=work)
+    try:
+        work = _save_edit(request, work, form, links, data)
+    except consent.ConsentError as error:
+        form.add_error("co_creators", str(error))
+        context["has_errors"] = True
+        return _render_work_form(request, context)
     messages.success(request, "Your changes are saved.")
     return redirect(work)
 
 
-def _creators(request: HttpRequest, work: Work, data: dict) -> list:
-    """The editing user always stays a creator (nobody can orphan a work by accident);
-    the others are the co-creators the form lists, existing ones keeping their order."""
-    current = [link.user for link in work.creator_links.select_related("user").order_by("position", "id")]
-    wanted = list(data["co_creators"])
-    kept = [user for user in current if user.pk == request.user.pk or user in wanted]
-    return kept + [user for user in wanted if user not in kept]
+@transaction.atomic
+def _save_edit(request: HttpRequest, work: Work, form: WorkForm, links, data: dict) -> Work:
+    """Metadata, co-creators, series and posting, all or nothing."""
+    work = services.work_update(
+        work=work,
+        tags_by_kind=form.tags_by_kind(),
+        links=[link for link in (f.link() for f in links) if link is not None],
+        **form.work_fields(),
+    )
+    consent.creators_set(work=work, editor=request.user, wanted=data["co_creators"])
+    series = data["series"]
+    if data["new_series"].strip():
+        series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
+    services.work_set_series(work=work, series=series, position=data["series_position"])
+    for leaving in data["leave_series"]:
+        services.series_remove_work(series=leaving, work=work)
+    if _action(request, "save") == "post":
+        services.work_post(work=work)
+    return work
 
 
 def _link_initial(work: Work) -> list[dict]:

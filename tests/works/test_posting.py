@@ -92,7 +92,9 @@ def test_author_posts_a_work_with_every_field(author_client, author, reader):
     assert response.status_code == 302
     assert response["Location"] == work.get_absolute_url()
     assert work.is_posted
-    assert [u.username for u in work.creator_users] == ["author", "reader"]
+    # The co-creator is only invited: their name joins when they accept.
+    assert [u.username for u in work.creator_users] == ["author"]
+    assert list(work.creator_invitations.values_list("user__username", flat=True)) == ["reader"]
     assert work.rating == "teen" and work.warnings == ["none"] and work.categories == ["mm"]
     assert str(work.published_on) == "2008-01-10"
     assert work.expected_chapters == 3 and work.chapters_display == "1/3"
