@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "taggit",
+    "django_ratelimit",
     "stories",
 ]
 
@@ -196,6 +197,19 @@ else:
         }
     }
 
+# Rate limits are shared by every worker and app server: in Redis when there is one,
+# otherwise in PostgreSQL (an atomic counter table, stories/core/counters.py). A
+# check (stories/core/checks.py) fails when they would be per process.
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "stories.core.cache.QuireRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "rl",
+    }
+else:
+    CACHES["ratelimit"] = {"BACKEND": "stories.core.counters.PostgresCounterCache", "LOCATION": "quire_counter"}
+RATELIMIT_USE_CACHE = "ratelimit"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -252,6 +266,8 @@ QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
 QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
 QUIRE_COMMENT_RATE = env_str("QUIRE_COMMENT_RATE", "10/m")  # per reader, or per address for guests
+QUIRE_KUDOS_RATE = env_str("QUIRE_KUDOS_RATE", "30/m")  # per reader, or per address for guests
+QUIRE_UPLOAD_RATE = env_str("QUIRE_UPLOAD_RATE", "20/h")  # per author
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -266,6 +282,9 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
+# django-ratelimit warns about any backend not on its short list (our Redis subclass,
+# the PostgreSQL counters); Quire's own check (quire.E001) says which ones are unsafe.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

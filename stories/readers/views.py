@@ -36,10 +36,14 @@ PER_PAGE = 20
 
 
 @require_POST
+@ratelimit(key="user_or_ip", rate=lambda group, request: settings.QUIRE_KUDOS_RATE, method="POST", block=False)
 def kudos_create(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)
     if not work.is_posted:
         raise Http404("No such work.")
+    if getattr(request, "limited", False):
+        messages.error(request, "Your kudos were not counted: you are leaving kudos very fast. Please wait a minute.")
+        return redirect(safe_next(request, work.get_absolute_url()))
     given = request.session.get(KUDOS_SESSION_KEY, [])
     try:
         if not request.user.is_authenticated and work.pk in given:

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from stories.core.rendering import render as render_text
 from stories.discovery.blurbs import attach_blurbs
@@ -159,6 +160,7 @@ def _compose(request: HttpRequest, form: WorkForm, links, chapters, action: str)
 @login_required
 @require_http_methods(["GET", "POST"])
 @csrf_exempt  # checked by csrf_protect below, once the size-limiting handler is in place
+@ratelimit(key="user", rate=lambda group, request: settings.QUIRE_UPLOAD_RATE, method="POST", block=False)
 def work_upload(request: HttpRequest) -> HttpResponse:
     """Read an uploaded file into the post form for review. Nothing is saved here:
     the filled-in form is posted to work_post like any other."""
@@ -171,6 +173,9 @@ def work_upload(request: HttpRequest) -> HttpResponse:
 def _work_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "works/work_upload.html", {"form": UploadForm()})
+    if getattr(request, "limited", False):
+        message = "You have uploaded many files in the last hour. Please wait a while and try again."
+        return render(request, "works/work_upload.html", {"form": UploadForm(), "upload_error": message}, status=429)
     upload = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False):
         message = f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit."
