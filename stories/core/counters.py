@@ -49,12 +49,12 @@ class PostgresCounterCache(BaseCache):
         key = self.make_and_validate_key(key, version=version)
         value = self._int(value)
         if random.randrange(CULL_EVERY) == 0:  # noqa: S311 - not security, just housekeeping
-            self._execute(f"DELETE FROM {TABLE} WHERE expires <= now()", [])
+            self._execute("DELETE FROM quire_counter WHERE expires <= now()", [])
         cursor = self._execute(
-            f"INSERT INTO {TABLE} (key, value, expires) "
+            "INSERT INTO quire_counter (key, value, expires) "
             "VALUES (%s, %s, COALESCE(now() + make_interval(secs => %s), 'infinity')) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires "
-            f"WHERE {TABLE}.expires <= now() RETURNING 1",
+            "WHERE quire_counter.expires <= now() RETURNING 1",
             [key, value, self._seconds(timeout)],
         )
         return cursor.fetchone() is not None
@@ -62,7 +62,7 @@ class PostgresCounterCache(BaseCache):
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
         key = self.make_and_validate_key(key, version=version)
         self._execute(
-            f"INSERT INTO {TABLE} (key, value, expires) "
+            "INSERT INTO quire_counter (key, value, expires) "
             "VALUES (%s, %s, COALESCE(now() + make_interval(secs => %s), 'infinity')) "
             "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, expires = EXCLUDED.expires",
             [key, self._int(value), self._seconds(timeout)],
@@ -70,13 +70,13 @@ class PostgresCounterCache(BaseCache):
 
     def get(self, key, default=None, version=None):
         key = self.make_and_validate_key(key, version=version)
-        row = self._execute(f"SELECT value FROM {TABLE} WHERE key = %s AND expires > now()", [key]).fetchone()
+        row = self._execute("SELECT value FROM quire_counter WHERE key = %s AND expires > now()", [key]).fetchone()
         return default if row is None else row[0]
 
     def incr(self, key, delta=1, version=None) -> int:
         key = self.make_and_validate_key(key, version=version)
         row = self._execute(
-            f"UPDATE {TABLE} SET value = value + %s WHERE key = %s AND expires > now() RETURNING value",
+            "UPDATE quire_counter SET value = value + %s WHERE key = %s AND expires > now() RETURNING value",
             [self._int(delta), key],
         ).fetchone()
         if row is None:
@@ -86,7 +86,7 @@ class PostgresCounterCache(BaseCache):
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         key = self.make_and_validate_key(key, version=version)
         cursor = self._execute(
-            f"UPDATE {TABLE} SET expires = COALESCE(now() + make_interval(secs => %s), 'infinity') "
+            "UPDATE quire_counter SET expires = COALESCE(now() + make_interval(secs => %s), 'infinity') "
             "WHERE key = %s AND expires > now()",
             [self._seconds(timeout), key],
         )
@@ -94,10 +94,10 @@ class PostgresCounterCache(BaseCache):
 
     def delete(self, key, version=None) -> bool:
         key = self.make_and_validate_key(key, version=version)
-        return self._execute(f"DELETE FROM {TABLE} WHERE key = %s", [key]).rowcount > 0
+        return self._execute("DELETE FROM quire_counter WHERE key = %s", [key]).rowcount > 0
 
     def has_key(self, key, version=None) -> bool:
         return self.get(key, version=version) is not None
 
     def clear(self) -> None:
-        self._execute(f"DELETE FROM {TABLE}", [])
+        self._execute("DELETE FROM quire_counter", [])
