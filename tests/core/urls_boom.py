@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from archive.urls import handler404, handler500, urlpatterns as site_patterns  # noqa: F401
+from archive.urls import handler404, handler500  # noqa: F401
+from archive.urls import urlpatterns as site_patterns
 
 
 def boom(request):
