@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from stories.core.rendering import render_inline_markdown
+from stories.core.text import one_line
 
 
 class Series(models.Model):
@@ -22,6 +23,7 @@ class Series(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = one_line(self.title)
         self.description_html = render_inline_markdown(self.description)
         super().save(*args, **kwargs)
 

@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 
+from stories.core.text import one_line
 from stories.models import Tag
 from stories.readers.services import (
     BOOKMARK_NOTE_MAX_CHARS,
@@ -28,6 +29,9 @@ class CommentForm(forms.Form):
     guest_name = forms.CharField(label="Your name", max_length=100, required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
+    def clean_guest_name(self) -> str:
+        return one_line(self.cleaned_data["guest_name"])
+
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(label="Comment", max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
@@ -49,7 +53,7 @@ class BookmarkForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         try:
-            return bookmark_tags_parse(self.cleaned_data["tags"])
+            return bookmark_tags_parse(",".join(one_line(part) for part in self.cleaned_data["tags"].split(",")))
         except ReaderActionRefused as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -61,7 +65,7 @@ class ReportForm(forms.Form):
 
 
 def _names(raw: str) -> list[str]:
-    return [" ".join(part.split()) for part in raw.split(",") if part.strip()]
+    return [name for name in (one_line(part) for part in raw.split(",")) if name]
 
 
 class PreferenceForm(forms.Form):

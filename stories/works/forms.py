@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 
+from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
 from stories.tags.names import MAX_TAG_LENGTH
@@ -31,7 +32,7 @@ def split_tags(value: str) -> list[str]:
     """ "a, b,, A" -> ["a", "b"]: comma-separated, blanks and repeats dropped."""
     seen, names = set(), []
     for part in value.split(","):
-        name = " ".join(part.split())
+        name = one_line(part)
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
@@ -135,7 +136,7 @@ class WorkForm(forms.Form):
         )
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
+        title = one_line(self.cleaned_data["title"])
         if not title:
             raise ValidationError("A work needs a title.")
         return title
@@ -159,6 +160,9 @@ class WorkForm(forms.Form):
             if user.pk not in already and (refusal := invitation_refusal(invitee=user, inviter=self.user)):
                 raise ValidationError(refusal)
         return users
+
+    def clean_new_series(self):
+        return one_line(self.cleaned_data["new_series"])
 
     def clean_language(self):
         language = self.cleaned_data["language"].strip()
@@ -281,6 +285,8 @@ class LinkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for field in ("title", "author"):
+            data[field] = one_line(data.get(field))
         if not data.get("kind"):
             return data
         if data.get("work"):
@@ -326,6 +332,9 @@ class ChapterForm(forms.Form):
     end_notes = forms.CharField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"
     )
+
+    def clean_title(self):
+        return one_line(self.cleaned_data["title"])
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Va
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import (
     Chapter,
@@ -43,6 +44,8 @@ def work_set_tags(*, work: Work, tags_by_kind: dict[str, Sequence[str]]) -> None
     kinds = []
     for field, names in tags_by_kind.items():
         kinds.append(TAG_FIELDS[field])
+        # One line each, whatever the path (form, import, admin): see core.text.one_line.
+        names = [name for name in (one_line(n) for n in names) if name]
         wanted += tags_get_or_create(kind=TAG_FIELDS[field], names=names)
     TaggedWork.objects.filter(content_object=work, tag__kind__in=kinds).exclude(tag__in=wanted).delete()
     TaggedWork.objects.bulk_create([TaggedWork(content_object=work, tag=tag) for tag in wanted], ignore_conflicts=True)
