@@ -188,7 +188,7 @@ def bookmark_save(request: HttpRequest, kind: str, object_id: int) -> HttpRespon
             raise Http404("No such work.")
         target_kwargs = {"work": target}
     elif kind == "series":
-        target = get_object_or_404(Series, pk=object_id)
+        target = get_object_or_404(Series.objects.visible_to(request.user), pk=object_id)
         target_kwargs = {"series": target}
     else:
         raise Http404("Nothing to bookmark.")
@@ -266,7 +266,7 @@ def _subscription_target(request: HttpRequest, kind: str, key: str) -> tuple[str
             raise Http404("No such work.")
         return "work", work
     if kind == "series":
-        return "series", get_object_or_404(Series, pk=int(key) if key.isdigit() else 0)
+        return "series", get_object_or_404(Series.objects.visible_to(request.user), pk=int(key) if key.isdigit() else 0)
     if kind == "user":
         return "creator", get_object_or_404(User, username=key, is_active=True)
     if kind == "tag":

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from stories.core.rendering import render as render_text
 from stories.discovery.blurbs import attach_blurbs
 from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
-from stories.models import Chapter, Tag, TagKind, Work
+from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
 from stories.tags.hints import tag_hints
 from stories.works import consent, services
 from stories.works.forms import (
@@ -71,7 +72,17 @@ def _tag_suggestions() -> list[tuple[str, list[str]]]:
         (
             kind,
             list(
+                # Only tags readers can see: canonical ones or ones a listed work uses
+                # (a tag someone's draft made is not suggested to everyone else).
                 Tag.objects.filter(kind=kind, synonym_of__isnull=True)
+                .filter(
+                    Q(canonical=True)
+                    | Exists(
+                        TaggedWork.objects.filter(
+                            tag=OuterRef("pk"), content_object__status="posted", content_object__is_hidden=False
+                        )
+                    )
+                )
                 .order_by("-canonical", "name")
                 .values_list("name", flat=True)[:SUGGESTED_TAGS]
             ),
