@@ -63,9 +63,12 @@ def test_guest_is_sent_to_log_in_from_post_page(client):
 
 
 def test_post_page_is_valid_html_with_labelled_fields(author_client):
-    factories.TagFactory(name="Naruto", kind="fandom")
+    # Suggested: tags readers can see (a posted work uses it), not ones only a draft made.
+    factories.WorkFactory(tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    factories.WorkFactory(status="draft", tags=[factories.TagFactory(name="Draftdom", kind="fandom")])
     response = author_client.get(reverse("stories:work-post"))
     assert response.status_code == 200
+    assert "Draftdom" not in response.content.decode()
     assert_valid_html(response)
     body = response.content.decode()
     for field in ("id_title", "id_summary", "id_fandoms", "id_chapters-0-body", "id_published_on"):
