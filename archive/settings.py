@@ -12,6 +12,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
@@ -124,11 +125,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "ninja",  # the read API: serves its docs page's script from our static files, no CDN
+    "django_ratelimit",
+    "csp",
     "stories",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,6 +158,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
             "builtins": ["django.contrib.humanize.templatetags.humanize"],
         },
@@ -206,6 +211,19 @@ else:
             "OPTIONS": {"MAX_ENTRIES": env_int("QUIRE_LOCMEM_ENTRIES", 20_000)},
         }
     }
+
+# Rate limits are shared by every worker and app server: in Redis when there is one,
+# otherwise in PostgreSQL (an atomic counter table, stories/core/counters.py). A
+# check (stories/core/checks.py) fails when they would be per process.
+if REDIS_URL:
+    CACHES["ratelimit"] = {
+        "BACKEND": "stories.core.cache.QuireRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "rl",
+    }
+else:
+    CACHES["ratelimit"] = {"BACKEND": "stories.core.counters.PostgresCounterCache", "LOCATION": "quire_counter"}
+RATELIMIT_USE_CACHE = "ratelimit"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -264,6 +282,8 @@ QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
 QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
 QUIRE_COMMENT_RATE = env_str("QUIRE_COMMENT_RATE", "10/m")  # per reader, or per address for guests
 QUIRE_API_RATE = env_str("QUIRE_API_RATE", "120/m")  # read API calls per token, or per address without one
+QUIRE_KUDOS_RATE = env_str("QUIRE_KUDOS_RATE", "30/m")  # per reader, or per address for guests
+QUIRE_UPLOAD_RATE = env_str("QUIRE_UPLOAD_RATE", "20/h")  # per author
 
 TAGGIT_CASE_INSENSITIVE = True
 
@@ -277,7 +297,28 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): only this site's own files; an inline script
+# or style runs only with the response's nonce ({{ CSP_NONCE }}); no framing; the
+# browser reports violations to /csp-report/ (stories/core/views.py), which logs them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", NONCE],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report/"],
+    }
+}
+QUIRE_CSP_REPORT_RATE = env_str("QUIRE_CSP_REPORT_RATE", "60/m")  # per address
+
 SILENCED_SYSTEM_CHECKS = ["security.W021"] if not SECURE_HSTS_PRELOAD else []
+# django-ratelimit warns about any backend not on its short list (our Redis subclass,
+# the PostgreSQL counters); Quire's own check (quire.E001) says which ones are unsafe.
+SILENCED_SYSTEM_CHECKS += ["django_ratelimit.W001"]
 
 LOGGING = {
     "version": 1,

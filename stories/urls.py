@@ -11,7 +11,7 @@ from stories.discovery import views as discovery
 from stories.discovery.pagecache import guest_page_cache as cached
 from stories.readers import views as readers
 from stories.tags import views as tags
-from stories.works import posting
+from stories.works import invitations, posting
 from stories.works import views as works
 
 app_name = "stories"
@@ -43,6 +43,11 @@ urlpatterns = [
     path("works/<int:work_id>/chapters/reorder/", posting.chapters_reorder, name="chapters-reorder"),
     path("works/<int:work_id>/chapters/<int:position>/edit/", posting.chapter_edit, name="chapter-edit"),
     path("works/<int:work_id>/chapters/<int:position>/delete/", posting.chapter_delete, name="chapter-delete"),
+    # Works: co-creator invitations (nobody's name on a work without consent).
+    path("invitations/", invitations.invitation_list, name="invitation-list"),
+    path("invitations/<int:invitation_id>/accept/", invitations.invitation_accept, name="invitation-accept"),
+    path("invitations/<int:invitation_id>/decline/", invitations.invitation_decline, name="invitation-decline"),
+    path("works/<int:work_id>/leave/", invitations.creator_leave, name="creator-leave"),
     # People.
     path("users/<str:username>/", profiles.user_detail, name="user-detail"),
     # Readers: kudos, comments, reports, bookmarks, subscriptions, inbox, history, preferences.

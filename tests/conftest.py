@@ -52,13 +52,17 @@ def moderator(db):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(request, django_db_blocker):
     """Rate limits and the list pages' cached counts live in the cache: every test
-    starts from an empty one."""
-    from django.core.cache import cache
+    starts from an empty one. The rate-limit counters live in PostgreSQL: a test in a
+    transaction rolls them back, a transactional one (live server) clears them after."""
+    from django.core.cache import cache, caches
 
     cache.clear()
     yield
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        with django_db_blocker.unblock():
+            caches["ratelimit"].clear()
 
 
 # Real FanFicFare output (its built-in test site works offline), for the importer tests.

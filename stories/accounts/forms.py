@@ -5,6 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
+from stories.accounts.usernames import validate_new_username
+
 User = get_user_model()
 
 
@@ -14,6 +16,10 @@ class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "email")
+
+    def clean_username(self):
+        # Django's own check (case-sensitive) is replaced by the stricter one here.
+        return validate_new_username(self.cleaned_data["username"])
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -13,5 +13,5 @@ User = get_user_model()
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
     page = WorksQuery(request, creator=person).recent_page()
-    series = Series.objects.filter(creators=person).order_by("title")
+    series = Series.objects.visible_to(request.user).filter(creators=person).order_by("title")
     return render(request, "accounts/user_detail.html", {"person": person, "page": page, "series": series})

@@ -1,8 +1,20 @@
-"""Site-wide pages that belong to no feature: error pages and the health check."""
+"""Site-wide pages that belong to no feature: error pages, the health check and the
+endpoint browsers send Content-Security-Policy violation reports to."""
 
+import json
+import logging
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+csp_logger = logging.getLogger("quire.csp")
+# A browser's report is a few hundred bytes; anything far larger is not one.
+MAX_CSP_REPORT_BYTES = 8 * 1024
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -24,3 +36,36 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception as error:  # any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@csrf_exempt  # browsers send reports without a token (and no cookies are trusted here)
+@require_POST
+@ratelimit(key="ip", rate=lambda group, request: settings.QUIRE_CSP_REPORT_RATE, method="POST", block=False)
+def csp_report(request: HttpRequest) -> HttpResponse:
+    """Log one Content-Security-Policy violation report (JSON, at most 8 KB) and answer
+    204; 413 when larger, 400 when not JSON, 429 when one address sends too many."""
+    if getattr(request, "limited", False):
+        return HttpResponse(status=429)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return HttpResponse(status=400)
+    if length > MAX_CSP_REPORT_BYTES:
+        return HttpResponse(status=413)
+    body = request.read(MAX_CSP_REPORT_BYTES + 1)
+    if len(body) > MAX_CSP_REPORT_BYTES:
+        return HttpResponse(status=413)
+    try:
+        report = json.loads(body)
+    except (UnicodeDecodeError, ValueError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    details = report.get("csp-report", report)
+    if not isinstance(details, dict):
+        return HttpResponse(status=400)
+    fields = ("document-uri", "violated-directive", "effective-directive", "blocked-uri", "source-file", "line-number")
+    csp_logger.warning(
+        "CSP violation: %s", {name: str(details.get(name, ""))[:300] for name in fields if name in details}
+    )
+    return HttpResponse(status=204)

@@ -9,6 +9,7 @@ from stories.models.interactions import (
     Report,
     Subscription,
 )
+from stories.models.invitations import CreatorInvitation
 from stories.models.series import Series, SeriesPart
 from stories.models.tags import Tag, TaggedWork, TagKind
 from stories.models.tokens import ApiToken, TokenScope
@@ -20,6 +21,7 @@ __all__ = [
     "Category",
     "Chapter",
     "Comment",
+    "CreatorInvitation",
     "InboxItem",
     "Kudos",
     "OutgoingEmail",

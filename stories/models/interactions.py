@@ -241,6 +241,9 @@ class ReaderPreference(models.Model):
     )
     default_filter = models.CharField(max_length=2000, blank=True, help_text="A saved works-index query string.")
     allow_guest_comments = models.BooleanField(default=True)
+    # Consent for names on works: when off, only the people listed may invite.
+    allow_creator_invitations = models.BooleanField(default=True)
+    invitations_from = models.ManyToManyField(User, blank=True, related_name="+")
 
     def __str__(self) -> str:
         return f"Preferences of {self.user}"

@@ -1,8 +1,27 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from stories.core.rendering import render_inline_markdown
+from stories.core.text import one_line
+
+
+class SeriesQuerySet(models.QuerySet):
+    def public(self):
+        """Series with at least one listed (posted, not hidden) part: a series that
+        only drafts use stays private until one of them is posted."""
+        listed = SeriesPart.objects.filter(series=OuterRef("pk"), work__status="posted", work__is_hidden=False)
+        return self.filter(Exists(listed))
+
+    def visible_to(self, user):
+        """Public series, plus the user's own, plus every series for moderators."""
+        if user is not None and user.is_authenticated and (user.is_staff or user.is_superuser):
+            return self
+        if user is not None and user.is_authenticated:
+            listed = SeriesPart.objects.filter(series=OuterRef("pk"), work__status="posted", work__is_hidden=False)
+            return self.filter(Q(Exists(listed)) | Q(creators=user)).distinct()
+        return self.public()
 
 
 class Series(models.Model):
@@ -14,6 +33,8 @@ class Series(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = SeriesQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "series"
         ordering = ["title"]
@@ -22,6 +43,7 @@ class Series(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.title = one_line(self.title)
         self.description_html = render_inline_markdown(self.description)
         super().save(*args, **kwargs)
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 
 from stories.core.rendering import count_words, render, render_inline_markdown
+from stories.core.text import one_line
 from stories.core.urlcache import work_url
 from stories.models.tags import TaggedWork, tag_family_ids
 
@@ -172,12 +173,20 @@ class Work(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # Rendered once here, so every path (forms, admin, imports) stores safe HTML.
+        # Rendered once here, so every path (forms, admin, imports) stores safe HTML
+        # and a title that is one line (a CR/LF in it would break a mail header).
+        self.title = one_line(self.title)
         self.summary_html = render_inline_markdown(self.summary)
         self.notes_html = render_inline_markdown(self.notes)
         self.end_notes_html = render_inline_markdown(self.end_notes)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "summary_html", "notes_html", "end_notes_html"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "title",
+                "summary_html",
+                "notes_html",
+                "end_notes_html",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -296,7 +305,9 @@ class Chapter(models.Model):
         return self.display_title
 
     def render(self) -> None:
-        """Fill the sanitised HTML and the word count from the sources."""
+        """Fill the sanitised HTML and the word count from the sources, and make the
+        title one line (bulk inserts call this instead of save)."""
+        self.title = one_line(self.title)
         self.body_html = render(self.body, self.body_format)
         self.word_count = count_words(self.body_html)
         self.summary_html = render_inline_markdown(self.summary)
@@ -308,6 +319,7 @@ class Chapter(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {
                 *kwargs["update_fields"],
+                "title",
                 "body_html",
                 "word_count",
                 "summary_html",
@@ -369,6 +381,11 @@ class WorkLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.target_display}"
+
+    def save(self, *args, **kwargs):
+        self.target_title = one_line(self.target_title)[:255]
+        self.target_author = one_line(self.target_author)[:150]
+        super().save(*args, **kwargs)
 
     @property
     def target_display(self) -> str:

@@ -6,6 +6,7 @@ from urllib.parse import parse_qsl, urlencode
 from django import forms
 from django.contrib.auth import get_user_model
 
+from stories.core.text import one_line
 from stories.models import Tag
 from stories.readers.services import (
     BOOKMARK_NOTE_MAX_CHARS,
@@ -28,6 +29,9 @@ class CommentForm(forms.Form):
     guest_name = forms.CharField(label="Your name", max_length=100, required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
+    def clean_guest_name(self) -> str:
+        return one_line(self.cleaned_data["guest_name"])
+
 
 class CommentEditForm(forms.Form):
     body = forms.CharField(label="Comment", max_length=COMMENT_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
@@ -49,7 +53,7 @@ class BookmarkForm(forms.Form):
 
     def clean_tags(self) -> list[str]:
         try:
-            return bookmark_tags_parse(self.cleaned_data["tags"])
+            return bookmark_tags_parse(",".join(one_line(part) for part in self.cleaned_data["tags"].split(",")))
         except ReaderActionRefused as error:
             raise forms.ValidationError(str(error)) from None
 
@@ -61,7 +65,7 @@ class ReportForm(forms.Form):
 
 
 def _names(raw: str) -> list[str]:
-    return [" ".join(part.split()) for part in raw.split(",") if part.strip()]
+    return [name for name in (one_line(part) for part in raw.split(",")) if name]
 
 
 class PreferenceForm(forms.Form):
@@ -93,6 +97,17 @@ class PreferenceForm(forms.Form):
         help_text="A query string applied when you open the works index, for example rating=general&amp;complete=1.",
     )
     allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
+    allow_creator_invitations = forms.BooleanField(
+        label="Let anyone invite me to be a co-creator of their work",
+        required=False,
+        help_text="Off: only the people listed below may invite you. You accept or decline each invitation.",
+    )
+    invitations_from = forms.CharField(
+        label="People who may always invite me to co-create",
+        required=False,
+        max_length=5000,
+        help_text="Comma separated usernames.",
+    )
 
     def clean_muted_tags(self) -> list[Tag]:
         tags, unknown = [], []
@@ -108,6 +123,14 @@ class PreferenceForm(forms.Form):
 
     def clean_muted_creators(self) -> list:
         names = _names(self.cleaned_data["muted_creators"])
+        users = list(User.objects.filter(username__in=names))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError("No user named: " + ", ".join(unknown))
+        return users
+
+    def clean_invitations_from(self) -> list:
+        names = _names(self.cleaned_data["invitations_from"])
         users = list(User.objects.filter(username__in=names))
         unknown = sorted(set(names) - {u.username for u in users})
         if unknown:

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from stories.core.text import one_line
 from stories.models import (
     Chapter,
     InboxItem,
@@ -46,7 +47,8 @@ def _notify(*, users: Iterable[AbstractBaseUser], work: Work, message: str, url:
                 f"{_absolute(reverse('stories:subscription-list'))}\n"
                 f"Unsubscribe from everything in one click: {_absolute(unsubscribe_url(u))}\n"
             )
-            emails.append(OutgoingEmail(to=u.email, subject=message[:255], body=body))
+            # A subject is a mail header: one line, whatever the message was built from.
+            emails.append(OutgoingEmail(to=u.email, subject=one_line(message)[:255], body=body))
     OutgoingEmail.objects.bulk_create(emails)
     return len(users)
 

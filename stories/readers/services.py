@@ -345,6 +345,7 @@ def preference_save(
     user: AbstractBaseUser,
     muted_tags: Sequence[Tag] = (),
     muted_creators: Sequence[AbstractBaseUser] = (),
+    invitations_from: Sequence[AbstractBaseUser] | None = None,
     **fields,
 ) -> ReaderPreference:
     preference = preference_get_or_create(user=user)
@@ -353,6 +354,8 @@ def preference_save(
     preference.save()
     preference.muted_tags.set(muted_tags)
     preference.muted_creators.set(muted_creators)
+    if invitations_from is not None:
+        preference.invitations_from.set(invitations_from)
     return preference
 
 

@@ -47,10 +47,14 @@ PER_PAGE = 20
 
 
 @require_POST
+@ratelimit(key="user_or_ip", rate=lambda group, request: settings.QUIRE_KUDOS_RATE, method="POST", block=False)
 def kudos_create(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)
     if not work.is_posted:
         raise Http404("No such work.")
+    if getattr(request, "limited", False):
+        messages.error(request, "Your kudos were not counted: you are leaving kudos very fast. Please wait a minute.")
+        return redirect(safe_next(request, work.get_absolute_url()))
     given = request.session.get(KUDOS_SESSION_KEY, [])
     try:
         if not request.user.is_authenticated and work.pk in given:
@@ -195,7 +199,7 @@ def bookmark_save(request: HttpRequest, kind: str, object_id: int) -> HttpRespon
             raise Http404("No such work.")
         target_kwargs = {"work": target}
     elif kind == "series":
-        target = get_object_or_404(Series, pk=object_id)
+        target = get_object_or_404(Series.objects.visible_to(request.user), pk=object_id)
         target_kwargs = {"series": target}
     else:
         raise Http404("Nothing to bookmark.")
@@ -273,7 +277,7 @@ def _subscription_target(request: HttpRequest, kind: str, key: str) -> tuple[str
             raise Http404("No such work.")
         return "work", work
     if kind == "series":
-        return "series", get_object_or_404(Series, pk=int(key) if key.isdigit() else 0)
+        return "series", get_object_or_404(Series.objects.visible_to(request.user), pk=int(key) if key.isdigit() else 0)
     if kind == "user":
         return "creator", get_object_or_404(User, username=key, is_active=True)
     if kind == "tag":
@@ -391,6 +395,10 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "muted_creators": ", ".join(preference.muted_creators.order_by("username").values_list("username", flat=True)),
         "default_filter": preference.default_filter,
         "allow_guest_comments": preference.allow_guest_comments,
+        "allow_creator_invitations": preference.allow_creator_invitations,
+        "invitations_from": ", ".join(
+            preference.invitations_from.order_by("username").values_list("username", flat=True)
+        ),
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 
+from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
 from stories.tags.names import MAX_TAG_LENGTH
+from stories.works.consent import invitation_refusal, invitations_pending
 
 User = get_user_model()
 
@@ -30,7 +32,7 @@ def split_tags(value: str) -> list[str]:
     """ "a, b,, A" -> ["a", "b"]: comma-separated, blanks and repeats dropped."""
     seen, names = set(), []
     for part in value.split(","):
-        name = " ".join(part.split())
+        name = one_line(part)
         if name and name.casefold() not in seen:
             seen.add(name.casefold())
             names.append(name)
@@ -65,7 +67,10 @@ class WorkForm(forms.Form):
         required=False,
         max_length=2000,
         label="Co-creators",
-        help_text="Usernames of other authors of this work, separated by commas.",
+        help_text=(
+            "Usernames of other authors of this work, separated by commas. "
+            "Each is invited and shows as a creator only after accepting."
+        ),
     )
     summary = forms.CharField(
         required=False,
@@ -131,7 +136,7 @@ class WorkForm(forms.Form):
         )
 
     def clean_title(self):
-        title = " ".join(self.cleaned_data["title"].split())
+        title = one_line(self.cleaned_data["title"])
         if not title:
             raise ValidationError("A work needs a title.")
         return title
@@ -147,7 +152,17 @@ class WorkForm(forms.Form):
                 raise ValidationError(f"There is no user called “{name[:150]}”.")
             if user.pk != self.user.pk and user not in users:
                 users.append(user)
+        already = set()
+        if self.work is not None:
+            already = {link.user_id for link in self.work.creator_links.all()}
+            already |= set(self.work.creator_invitations.values_list("user_id", flat=True))
+        for user in users:
+            if user.pk not in already and (refusal := invitation_refusal(invitee=user, inviter=self.user)):
+                raise ValidationError(refusal)
         return users
+
+    def clean_new_series(self):
+        return one_line(self.cleaned_data["new_series"])
 
     def clean_language(self):
         language = self.cleaned_data["language"].strip()
@@ -232,8 +247,10 @@ class WorkForm(forms.Form):
             tags[item.tag.kind].append(item.tag.name)
         return {
             "title": work.title,
+            # Pending invitees too, so saving the form does not withdraw their invitations.
             "co_creators": ", ".join(
-                u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")
+                [u.username for u in work.creators.exclude(pk=user.pk).order_by("creator_links__position")]
+                + [u.username for u in invitations_pending(work=work)]
             ),
             "summary": work.summary,
             "disclaimer": work.disclaimer,
@@ -268,6 +285,8 @@ class LinkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for field in ("title", "author"):
+            data[field] = one_line(data.get(field))
         if not data.get("kind"):
             return data
         if data.get("work"):
@@ -313,6 +332,9 @@ class ChapterForm(forms.Form):
     end_notes = forms.CharField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"
     )
+
+    def clean_title(self):
+        return one_line(self.cleaned_data["title"])
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -8,19 +8,21 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
 
 from stories.core.rendering import render as render_text
 from stories.discovery.blurbs import attach_blurbs
 from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
-from stories.models import Chapter, Tag, TagKind, Work
+from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
 from stories.tags.hints import tag_hints
-from stories.works import services
+from stories.works import consent, services
 from stories.works.forms import (
     MAX_CHAPTERS,
     MAX_SUMMARY,
@@ -70,7 +72,17 @@ def _tag_suggestions() -> list[tuple[str, list[str]]]:
         (
             kind,
             list(
+                # Only tags readers can see: canonical ones or ones a listed work uses
+                # (a tag someone's draft made is not suggested to everyone else).
                 Tag.objects.filter(kind=kind, synonym_of__isnull=True)
+                .filter(
+                    Q(canonical=True)
+                    | Exists(
+                        TaggedWork.objects.filter(
+                            tag=OuterRef("pk"), content_object__status="posted", content_object__is_hidden=False
+                        )
+                    )
+                )
                 .order_by("-canonical", "name")
                 .values_list("name", flat=True)[:SUGGESTED_TAGS]
             ),
@@ -124,8 +136,25 @@ def work_post(request: HttpRequest) -> HttpResponse:
             context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
+    try:
+        with transaction.atomic():
+            work = _compose(request, form, links, chapters, action)
+    except consent.ConsentError as error:
+        # Someone turned invitations off between the form's check and the save.
+        form.add_error("co_creators", str(error))
+        return _render_work_form(request, {**context, "has_errors": True})
+    messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
+    if data["co_creators"]:
+        messages.info(request, "Your co-creators are invited: their names show once they accept.")
+    return redirect(work)
+
+
+def _compose(request: HttpRequest, form: WorkForm, links, chapters, action: str) -> Work:
+    """Create the work by the poster alone, then invite its co-creators (one transaction
+    with the caller): their names join only when they accept."""
+    data = form.cleaned_data
     work = services.work_compose(
-        creators=[request.user, *data["co_creators"]],
+        creators=[request.user],
         chapters=[chapter.draft() for chapter in chapters],
         tags_by_kind=form.tags_by_kind(),
         links=[link for link in (f.link() for f in links) if link is not None],
@@ -135,13 +164,14 @@ def work_post(request: HttpRequest) -> HttpResponse:
         series_position=data["series_position"],
         **form.work_fields(),
     )
-    messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
-    return redirect(work)
+    consent.creators_invite(work=work, inviter=request.user, users=data["co_creators"])
+    return work
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @csrf_exempt  # checked by csrf_protect below, once the size-limiting handler is in place
+@ratelimit(key="user", rate=lambda group, request: settings.QUIRE_UPLOAD_RATE, method="POST", block=False)
 def work_upload(request: HttpRequest) -> HttpResponse:
     """Read an uploaded file into the post form for review. Nothing is saved here:
     the filled-in form is posted to work_post like any other."""
@@ -154,6 +184,9 @@ def work_upload(request: HttpRequest) -> HttpResponse:
 def _work_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "works/work_upload.html", {"form": UploadForm()})
+    if getattr(request, "limited", False):
+        message = "You have uploaded many files in the last hour. Please wait a while and try again."
+        return render(request, "works/work_upload.html", {"form": UploadForm(), "upload_error": message}, status=429)
     upload = UploadForm(request.POST, request.FILES)
     if getattr(request, "upload_too_large", False):
         message = f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit."
@@ -227,33 +260,35 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
-    with transaction.atomic():
-        work = services.work_update(
-            work=work,
-            creators=_creators(request, work, data),
-            tags_by_kind=form.tags_by_kind(),
-            links=[link for link in (f.link() for f in links) if link is not None],
-            **form.work_fields(),
-        )
-        series = data["series"]
-        if data["new_series"].strip():
-            series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
-        services.work_set_series(work=work, series=series, position=data["series_position"])
-        for leaving in data["leave_series"]:
-            services.series_remove_work(series=leaving, work=work)
-        if _action(request, "save") == "post":
-            services.work_post(work=work)
+    try:
+        work = _save_edit(request, work, form, links, data)
+    except consent.ConsentError as error:
+        form.add_error("co_creators", str(error))
+        context["has_errors"] = True
+        return _render_work_form(request, context)
     messages.success(request, "Your changes are saved.")
     return redirect(work)
 
 
-def _creators(request: HttpRequest, work: Work, data: dict) -> list:
-    """The editing user always stays a creator (nobody can orphan a work by accident);
-    the others are the co-creators the form lists, existing ones keeping their order."""
-    current = [link.user for link in work.creator_links.select_related("user").order_by("position", "id")]
-    wanted = list(data["co_creators"])
-    kept = [user for user in current if user.pk == request.user.pk or user in wanted]
-    return kept + [user for user in wanted if user not in kept]
+@transaction.atomic
+def _save_edit(request: HttpRequest, work: Work, form: WorkForm, links, data: dict) -> Work:
+    """Metadata, co-creators, series and posting, all or nothing."""
+    work = services.work_update(
+        work=work,
+        tags_by_kind=form.tags_by_kind(),
+        links=[link for link in (f.link() for f in links) if link is not None],
+        **form.work_fields(),
+    )
+    consent.creators_set(work=work, editor=request.user, wanted=data["co_creators"])
+    series = data["series"]
+    if data["new_series"].strip():
+        series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
+    services.work_set_series(work=work, series=series, position=data["series_position"])
+    for leaving in data["leave_series"]:
+        services.series_remove_work(series=leaving, work=work)
+    if _action(request, "save") == "post":
+        services.work_post(work=work)
+    return work
 
 
 def _link_initial(work: Work) -> list[dict]:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import (
     Chapter,
@@ -43,6 +44,8 @@ def work_set_tags(*, work: Work, tags_by_kind: dict[str, Sequence[str]]) -> None
     kinds = []
     for field, names in tags_by_kind.items():
         kinds.append(TAG_FIELDS[field])
+        # One line each, whatever the path (form, import, admin): see core.text.one_line.
+        names = [name for name in (one_line(n) for n in names) if name]
         wanted += tags_get_or_create(kind=TAG_FIELDS[field], names=names)
     TaggedWork.objects.filter(content_object=work, tag__kind__in=kinds).exclude(tag__in=wanted).delete()
     TaggedWork.objects.bulk_create([TaggedWork(content_object=work, tag=tag) for tag in wanted], ignore_conflicts=True)
@@ -290,7 +293,26 @@ def work_delete(*, work: Work) -> None:
         link.target_title = link.target_title or work.title
         link.target = None
         link.save(update_fields=["target", "target_title"])
+    series_ids = list(SeriesPart.objects.filter(work=work).values_list("series_id", flat=True))
+    tag_ids = list(TaggedWork.objects.filter(content_object=work).values_list("tag_id", flat=True))
     work.delete()
+    _drop_orphans(series_ids=series_ids, tag_ids=tag_ids)
+
+
+def _drop_orphans(*, series_ids: Sequence[int], tag_ids: Sequence[int]) -> None:
+    """Series and tags that only a deleted work used go with it (a draft's new series
+    or tag never becomes public). Wrangled tags (canonical, synonyms, parents) and
+    tags someone subscribed to stay: a moderator or reader made them."""
+    Series.objects.filter(pk__in=series_ids).exclude(Exists(SeriesPart.objects.filter(series=OuterRef("pk")))).delete()
+    (
+        Tag.objects.filter(pk__in=tag_ids, canonical=False, synonym_of__isnull=True)
+        .exclude(Exists(TaggedWork.objects.filter(tag=OuterRef("pk"))))
+        .exclude(Exists(Tag.objects.filter(synonym_of=OuterRef("pk"))))
+        .exclude(parents__isnull=False)
+        .exclude(children__isnull=False)
+        .exclude(subscriptions__isnull=False)
+        .delete()
+    )
 
 
 @transaction.atomic

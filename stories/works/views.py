@@ -137,7 +137,8 @@ def work_download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponse:
 
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
     """A series in reading order: the parts this reader may see."""
-    series = get_object_or_404(Series.objects.prefetch_related("creators"), pk=series_id)
+    # A series only drafts use is private to its creators (and moderators) until one is posted.
+    series = get_object_or_404(Series.objects.visible_to(request.user).prefetch_related("creators"), pk=series_id)
     parts = list(
         SeriesPart.objects.filter(series=series, work__in=reader_works(request))
         .select_related("work")

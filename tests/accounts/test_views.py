@@ -58,7 +58,7 @@ def test_sign_up_creates_an_account_and_logs_in(client):
     ("data", "message"),
     [
         (signup_data(password="123"), "too short"),
-        (signup_data(username="bad name!"), "Enter a valid username"),
+        (signup_data(username="bad name!"), "only letters, digits"),
         (signup_data(email="not-an-email"), "Enter a valid email address"),
         ({**signup_data(), "password2": "something-else-1"}, "didn’t match"),
         (signup_data(username="x" * 200), "at most 150 characters"),

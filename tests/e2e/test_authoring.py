@@ -142,8 +142,13 @@ def test_pressing_enter_in_the_post_form_previews_and_saves_nothing(page):
 
 def test_tag_fields_suggest_existing_tags_after_a_comma(page):
     factories.UserFactory(username="tagger")
-    factories.TagFactory(name="Hatake Kakashi", kind="character")
-    factories.TagFactory(name="Umino Iruka", kind="character")
+    # Suggested tags are ones readers can see: a posted work uses them.
+    factories.WorkFactory(
+        tags=[
+            factories.TagFactory(name="Hatake Kakashi", kind="character"),
+            factories.TagFactory(name="Umino Iruka", kind="character"),
+        ]
+    )
     log_in(page, "tagger", factories.PASSWORD)
     page.goto("/post/")
     field = page.get_by_label("Characters")

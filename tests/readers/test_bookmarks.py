@@ -74,7 +74,8 @@ def test_filter_own_bookmarks_by_own_tag(client, reader):
 
 
 def test_series_bookmark(client, reader):
-    series = factories.SeriesFactory(title="Saga")
+    # A series is public once a posted work is in it (a series of drafts only is private).
+    series = factories.SeriesFactory(title="Saga", works=[factories.WorkFactory()])
     client.force_login(reader)
     client.post(reverse("stories:bookmark-save", args=["series", series.pk]), {"note": "whole saga"})
     assert Bookmark.objects.get().series == series

@@ -63,9 +63,12 @@ def test_guest_is_sent_to_log_in_from_post_page(client):
 
 
 def test_post_page_is_valid_html_with_labelled_fields(author_client):
-    factories.TagFactory(name="Naruto", kind="fandom")
+    # Suggested: tags readers can see (a posted work uses it), not ones only a draft made.
+    factories.WorkFactory(tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    factories.WorkFactory(status="draft", tags=[factories.TagFactory(name="Draftdom", kind="fandom")])
     response = author_client.get(reverse("stories:work-post"))
     assert response.status_code == 200
+    assert "Draftdom" not in response.content.decode()
     assert_valid_html(response)
     body = response.content.decode()
     for field in ("id_title", "id_summary", "id_fandoms", "id_chapters-0-body", "id_published_on"):
@@ -92,7 +95,9 @@ def test_author_posts_a_work_with_every_field(author_client, author, reader):
     assert response.status_code == 302
     assert response["Location"] == work.get_absolute_url()
     assert work.is_posted
-    assert [u.username for u in work.creator_users] == ["author", "reader"]
+    # The co-creator is only invited: their name joins when they accept.
+    assert [u.username for u in work.creator_users] == ["author"]
+    assert list(work.creator_invitations.values_list("user__username", flat=True)) == ["reader"]
     assert work.rating == "teen" and work.warnings == ["none"] and work.categories == ["mm"]
     assert str(work.published_on) == "2008-01-10"
     assert work.expected_chapters == 3 and work.chapters_display == "1/3"
