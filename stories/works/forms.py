@@ -236,6 +236,9 @@ class WorkForm(forms.Form):
         }
         if draft.published_on:
             initial["published_on"] = draft.published_on
+        elif "published" in draft.unread_dates:
+            # The file gives a date Quire could not read: ask for it, never assume today.
+            initial["published_on"] = None
         if draft.series:
             initial["new_series"], initial["series_position"] = draft.series[0]
         return initial

@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from stories.core.rendering import render as render_text
 from stories.discovery.blurbs import attach_blurbs
-from stories.importers import ImportFailed, parse_upload
+from stories.importers import ImportFailed, parse_upload, review_messages
 from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
 from stories.tags.hints import tag_hints
@@ -229,7 +229,7 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
 
 def review_warnings(draft) -> list[str]:
     """What in an imported file will not post as it is, said before the author tries."""
-    found = []
+    found = review_messages(draft)
     if len(draft.title) > 255:
         found.append(f"The title is {len(draft.title):,} characters long; it was cut to 255. Check it below.")
     tags = len(draft.fandoms) + len(draft.relationships) + len(draft.characters) + len(draft.freeforms)

@@ -261,3 +261,27 @@ def test_fanficfare_epub_goes_through_review_with_all_its_chapters(author_client
     assert work.status == Work.Status.DRAFT and work.chapter_count == 9
     assert "<script" not in "".join(work.chapters.values_list("body_html", flat=True))
     assert SeriesPart.objects.get(work=work).series.title == "The Great Test"
+
+
+def test_the_review_says_what_the_import_repaired_and_asks_for_a_date_it_could_not_read(author_client):
+    # A file whose date is in no form Quire reads, whose text carries mojibake, and
+    # whose disclaimer names a fandom: the review says all three before anything is saved.
+    text = (
+        "A Quiet Harbour\n\n"
+        "Published: the second Tuesday after the thaw\n"
+        "Disclaimer: I don't own Harbourverse.\n\n"
+        "She didnâ€™t look back at the boats.\n\n"
+        "The gulls said what she would not.\n"
+    )
+    before = counts()
+
+    response = upload(author_client, "harbour.txt", text.encode())
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "the second Tuesday after the thaw" in page and "could not be read" in page
+    assert "didn’t" in page and "Repaired" in page
+    assert "Harbourverse" in page
+    fields = form_fields(page)
+    assert fields["published_on"] == ""  # asked for, never filled in with today
+    assert counts() == before
