@@ -118,7 +118,7 @@ def _as_query_value(value) -> str:
 def _works_page(request: HttpRequest, response: HttpResponse, filters: s.WorkFilters, **narrow) -> dict:
     params, q = _filter_params(filters)
     pager = Pager(request, params, filters.cursor)
-    result = WorksQuery(pager.request_for_page(), q=q, **narrow).run()
+    result = WorksQuery(pager.request_for_page(), q=q, **narrow).run(blurbs=False)
     if not result.valid:
         errors = {name: [str(e) for e in errs] for name, errs in result.form.errors.items()}
         raise _FormRefused(errors)
@@ -383,7 +383,7 @@ def user_detail(request: HttpRequest, username: str):
 def user_works(request: HttpRequest, response: HttpResponse, username: str, paging: Query[s.CursorIn]):
     person = _person(username)
     pager = Pager(request, [], paging.cursor)
-    page = WorksQuery(pager.request_for_page(), creator=person).recent_page()
+    page = WorksQuery(pager.request_for_page(), creator=person).recent_page(blurbs=False)
     links = Links(request)
     if modified := last_modified(*(work.updated_at for work in page)):
         response["Last-Modified"] = modified

@@ -135,16 +135,18 @@ class WorksQuery:
         creators (for_listing)."""
         return list(self.base.for_listing().order_by("-updated_at", "-id")[:limit])
 
-    def recent_page(self) -> Page:
+    def recent_page(self, *, blurbs: bool = True) -> Page:
         """The requested page of works, most recently updated first, each with its
-        `blurb_html` (an author's page: no filters, no facets)."""
+        tags and creators and (with `blurbs`) its `blurb_html` (an author's page: no
+        filters, no facets)."""
         page = paginate(self.request, self.base.defer(*NOT_LISTED).order_by("-updated_at", "-id"))
-        _attach(page)
+        _attach(page, blurbs=blurbs)
         return page
 
-    def run(self) -> WorksResult:
+    def run(self, *, blurbs: bool = True) -> WorksResult:
         """The filtered, sorted page the query string asks for; a page number out of
-        range raises Http404."""
+        range raises Http404. Without `blurbs` (machine-readable lists) the works
+        carry their tags and creators but no rendered blurb."""
         form = WorkFilterForm(self.request.GET, sorts=self.sorts)
         result = WorksResult(form=form, sorts=self.sorts, query=self.q)
         if not form.is_valid():
@@ -165,7 +167,7 @@ class WorksQuery:
         snippets = snippets_for([work.pk for work in page], self.q) if self.q else {}
         for work in page:
             work.snippet = snippets.get(work.pk)
-        _attach(page)
+        _attach(page, blurbs=blurbs)
         # Chosen tags show in their own list; the facets offer the others.
         included = {term.tag.slug for term in work_filter.includes}
         result.tag_facets = {
@@ -222,7 +224,8 @@ class WorksQuery:
         return _Found(works, min(count, SEARCH_COUNT_CAP), facets, near=True, capped=count > SEARCH_COUNT_CAP)
 
 
-def _attach(works) -> None:
-    """Give each work of a page its tags, creators and rendered blurb."""
+def _attach(works, *, blurbs: bool) -> None:
+    """Give each work of a page its tags and creators, and its rendered blurb."""
     attach_listing(works)
-    attach_blurbs(works)
+    if blurbs:
+        attach_blurbs(works)

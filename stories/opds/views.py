@@ -69,7 +69,7 @@ def _respond(body: bytes, kind: str) -> HttpResponse:
 
 def _works_feed(request: HttpRequest, feed_id: str, title: str, **narrow) -> HttpResponse:
     """An acquisition feed of the page of works the query string asks for."""
-    result = WorksQuery(request, **narrow).run()
+    result = WorksQuery(request, **narrow).run(blurbs=False)
     if not result.valid:
         errors = "; ".join(f"{name}: {' '.join(errs)}" for name, errs in result.form.errors.items())
         return HttpResponse(f"Those filters are not valid: {errors}", status=400, content_type="text/plain")
