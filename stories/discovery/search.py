@@ -19,7 +19,6 @@ from django.db import connection, connections
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
-from stories.discovery.facets import FACET_COLUMNS
 from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
@@ -75,17 +74,26 @@ class WordSimilarity(Func):
 
 def _candidates(works, query: str):
     """The two bounded candidate sets of `works` matching `query` (see
-    ranked_matches), each drawn through its own GIN index, not yet cut."""
+    ranked_matches), each drawn through its own GIN index, not yet cut.
+
+    A work of the first set must match the query over its whole text too: the head
+    alone would let `kakashi -iruka` through for a work whose title says Kakashi
+    and whose story says Iruka (an exclusion, or an `or` with a negated part, asks
+    about the whole work). `search_vector` is `search_head` plus the text (migration
+    0003), so this drops no work whose head and text both match."""
     tsquery = WebSearchQuery(query)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).annotate(rank=Rank(F("search_head"), tsquery))
+    in_head = works.filter(Matches(F("search_head"), tsquery), Matches(F("search_vector"), tsquery)).annotate(
+        rank=Rank(F("search_head"), tsquery)
+    )
     anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
     return in_head.order_by(), anywhere.order_by()
 
 
-def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
+def ranked_matches(works, query: str, *, limit: int, columns: tuple[str, ...] = ()) -> dict[int, tuple]:
     """The first `limit` works of `works` matching `query`, best first, in one query:
-    each id with its filters.FACET_COLUMNS, read from the rows the search visits
-    anyway, so that the facet counts of a search need no query of their own.
+    each id with its `columns` (the facets' FACET_COLUMNS), read from the rows the
+    search visits anyway, so that the facet counts of a search need no query of
+    their own.
 
     A query of very common words can match most of the archive, and ranking all of
     it would read every work's vector, so the candidates are bounded, each set
@@ -97,7 +105,7 @@ def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
     already carry the reader's filters, so that the candidates are drawn from what
     the reader asked for."""
     in_head, anywhere = _candidates(works, query)
-    columns = ("pk", "rank", *FACET_COLUMNS)
+    columns = ("pk", "rank", *columns)
     head_sql, head_params = in_head.values_list(*columns)[: CANDIDATES + 1].query.sql_with_params()
     anywhere_sql, anywhere_params = anywhere.values_list(*columns)[:CANDIDATES].query.sql_with_params()
     names = ", ".join(columns)

@@ -126,7 +126,7 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
         ChapterFactory(work=work, position=1, body="A badger dug.")
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3+ works found"
     assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
     # At the cap exactly, nothing more is claimed.
     Work.objects.filter(title__in=["Text only 0", "Text only 1"]).delete()
@@ -140,7 +140,7 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
         WorkFactory(title=f"Badger {i}")
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3+ works found"
     assert found(response) == ["Badger 3", "Badger 2", "Badger 1"]
 
 
