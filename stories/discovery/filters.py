@@ -102,7 +102,7 @@ class WorkFilterForm(forms.Form):
     published_from = forms.DateField(required=False, widget=DateInput, label="Published from")
     published_to = forms.DateField(required=False, widget=DateInput, label="Published to")
     sort = forms.CharField(required=False, max_length=32)
-    direction = forms.ChoiceField(choices=list(DIRECTIONS.items()), required=False, label="Direction")
+    direction = forms.CharField(required=False, max_length=8, label="Direction")
 
     def __init__(self, *args, sorts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,6 +112,11 @@ class WorkFilterForm(forms.Form):
         # An unknown sort is not worth an error page: the default order will do.
         sort = self.cleaned_data["sort"]
         return sort if sort in self.sorts else ""
+
+    def clean_direction(self):
+        # Like an unknown sort: the sort's usual direction will do.
+        direction = self.cleaned_data["direction"]
+        return direction if direction in DIRECTIONS else ""
 
     def clean_rating(self):
         return [value for value in self.cleaned_data["rating"] if value]

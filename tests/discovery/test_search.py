@@ -132,7 +132,7 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
     Work.objects.filter(title__in=["Text only 0", "Text only 1"]).delete()
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3 works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3 works found"
     assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
     # Enough title matches to fill the count: works matched only in their text
     # cannot be among the best, and are not looked for.
