@@ -36,7 +36,7 @@ from stories.discovery.filters import (
     filter_works,
     order_for,
 )
-from stories.discovery.search import is_plain, ranked_matches, search_works, snippets_for
+from stories.discovery.search import is_plain, near_tags, ranked_matches, search_works, snippets_for
 from stories.models import Tag, Work
 from stories.readers.mutes import apply_mutes, reader_preference
 
@@ -72,6 +72,7 @@ class WorksResult:
     tag_facets: dict = field(default_factory=dict)
     chosen: list = field(default_factory=list)  # filters.Chosen: each chosen value, removable
     tag: Tag | None = None  # the tag page's tag: "1–20 of N works in <tag>"
+    near_tags: list = field(default_factory=list)  # with `near`: tags spelled like the query
 
     @property
     def valid(self) -> bool:
@@ -99,6 +100,7 @@ class WorksResult:
             "directions": DIRECTIONS,
             "crossovers": CROSSOVERS,
             "in_tag": self.tag,
+            "near_tags": self.near_tags,
         }
 
 
@@ -113,6 +115,7 @@ class _Found:
     ranked: list[int] | None = None
     near: bool = False
     capped: bool = False
+    near_tags: list = field(default_factory=list)
 
 
 class WorksQuery:
@@ -180,7 +183,7 @@ class WorksQuery:
             kind: [v for v in values if v.value not in included] for kind, values in found.facets.tags.items()
         }
         result.page, result.facets, result.work_filter, result.sort = page, found.facets, work_filter, sort
-        result.near, result.capped = found.near, found.capped
+        result.near, result.capped, result.near_tags = found.near, found.capped, found.near_tags
         result.chosen = chosen_filters(self.request.GET, work_filter)
         return result
 
@@ -228,7 +231,14 @@ class WorksQuery:
         works = filter_works(base, work_filter)
         count = works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         facets = facet_counts(base, work_filter, cache_key=key)
-        return _Found(works, min(count, SEARCH_COUNT_CAP), facets, near=True, capped=count > SEARCH_COUNT_CAP)
+        return _Found(
+            works,
+            min(count, SEARCH_COUNT_CAP),
+            facets,
+            near=True,
+            capped=count > SEARCH_COUNT_CAP,
+            near_tags=near_tags(self.q),
+        )
 
 
 def _attach(works) -> None:

@@ -12,6 +12,7 @@ twenty works on the page only, never over the whole result.
 """
 
 import html
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -47,13 +48,43 @@ def is_plain(query: str) -> bool:
     return '"' not in query and "or" not in words and not any(word.startswith("-") for word in words)
 
 
+NEGATION_RE = re.compile(r'(?:^|(?<=\s))-("[^"]*"?|\S+)')
+
+
+def split_negations(query: str) -> tuple[str, list[str]]:
+    """The query without its `-word` / `-"a phrase"` terms, and those terms (without
+    the minus). A reader who writes `kakashi or gai -iruka` means no Iruka at all;
+    PostgreSQL alone would read `kakashi | (gai & !iruka)`."""
+    negated = [match.group(1) for match in NEGATION_RE.finditer(query)]
+    positive = " ".join(NEGATION_RE.sub(" ", query).split())
+    return positive, [term for term in negated if term.strip('"').strip()]
+
+
 class WebSearchQuery(Func):
-    """websearch_to_tsquery over the unaccented query text."""
+    """websearch_to_tsquery over the unaccented query text, every negated term
+    applying to the whole query (see split_negations)."""
 
     template = f"websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
 
     def __init__(self, text: str):
-        super().__init__(Value(text))
+        positive, negated = split_negations(text)
+        if negated:
+            self.template = (
+                f"(websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
+                f" && !! websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(negated)s::text)))"
+            )
+            super().__init__(Value(positive))
+            self.extra["negated"] = "%s"
+            self._negated = " or ".join(negated)
+        else:
+            super().__init__(Value(text))
+            self._negated = None
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        if self._negated is not None:
+            params = (*params, self._negated)
+        return sql, params
 
 
 class Matches(Func):
@@ -128,6 +159,18 @@ def ranked_matches(works, query: str, *, limit: int, columns: tuple[str, ...] = 
         cursor.execute(sql, [*head_params, *anywhere_params, min(CANDIDATES, limit - 1), limit])
         # Read with a plain cursor: the columns need none of the ORM's row conversion.
         return {pk: tuple(row) for pk, _rank, *row in cursor.fetchall()}
+
+
+def near_tags(query: str, limit: int = 8) -> list[Tag]:
+    """Up to `limit` tags (canonical or unwrangled, no synonyms) whose name is
+    spelled nearly like `query`, the nearest first: the suggestions shown when
+    nothing matches as typed. One query, through the trigram index."""
+    return list(
+        Tag.objects.canonical_or_free()
+        .filter(name__trigram_word_similar=query)
+        .annotate(nearness=WordSimilarity(Value(query), F("name")))
+        .order_by("-nearness", "name")[:limit]
+    )
 
 
 def search_works(works, query: str, *, near: bool = False):
