@@ -21,6 +21,12 @@ NOTICE_SESSION_KEY = "quire_notices_passed"
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)
+    if "chapter" in request.GET:
+        # The chapter index of the navigation is a GET form: ?chapter=<n>.
+        position = request.GET["chapter"]
+        if not position.isdigit() or not 0 < int(position) < 100_000:
+            raise Http404("No such chapter.")
+        return redirect("stories:chapter-detail", work.pk, int(position))
     if notice := _content_notice(request, work):
         return notice
     if request.GET.get("view") == "full":
