@@ -150,18 +150,30 @@ def series_get_or_create(*, title: str, creators: Sequence[AbstractBaseUser]) ->
 
 @transaction.atomic
 def series_add_work(*, series: Series, work: Work, position: int | None = None) -> SeriesPart:
-    """Add (or move) `work` in `series`; position None means last."""
-    existing = SeriesPart.objects.filter(series=series, work=work).first()
-    if position is None:
-        if existing:
-            return existing
-        last = SeriesPart.objects.filter(series=series).order_by("-position").values_list("position", flat=True).first()
-        position = (last or 0) + 1
-    if existing:
-        existing.position = position
-        existing.save(update_fields=["position"])
+    """Add (or move) `work` in `series` at `position` (1-based; None means last, or
+    where it already is). Positions stay unique and without gaps: the parts from
+    `position` on move down one, so adding a new part 1 makes the old part 1 part
+    2. A position past the end means last. Raises ValueError for a position below 1."""
+    if position is not None and position < 1:
+        raise ValueError("A series part's position starts at 1.")
+    # Locked in order, so two authors adding parts at once cannot both take a place.
+    parts = list(SeriesPart.objects.select_for_update().filter(series=series).order_by("position", "id"))
+    existing = next((part for part in parts if part.work_id == work.pk), None)
+    if existing is not None and position is None:
         return existing
-    return SeriesPart.objects.create(series=series, work=work, position=position)
+    others = [part for part in parts if part.work_id != work.pk]
+    index = len(others) if position is None else min(position, len(others) + 1) - 1
+    part = existing or SeriesPart(series=series, work=work, position=0)
+    ordered = [*others[:index], part, *others[index:]]
+    changed = [p for number, p in enumerate(ordered, start=1) if p.pk and p.position != number]
+    for number, p in enumerate(ordered, start=1):
+        p.position = number
+    # The unique (series, position) constraint is checked at commit (deferred),
+    # so the parts can trade places in one statement.
+    SeriesPart.objects.bulk_update(changed, ["position"])
+    if part.pk is None:
+        part.save()
+    return part
 
 
 @transaction.atomic

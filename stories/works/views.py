@@ -149,5 +149,13 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
         .select_related("work")
         .order_by("position")
     )
-    attach_blurbs([part.work for part in parts])
-    return render(request, "works/series_detail.html", {"series": series, "parts": parts})
+    works = [part.work for part in parts]
+    attach_blurbs(works)
+    context = {
+        "series": series,
+        "parts": parts,
+        "word_count": sum(work.word_count for work in works),
+        "first_published": min((work.published_on for work in works), default=None),
+        "last_updated": max((work.updated_at for work in works), default=None),
+    }
+    return render(request, "works/series_detail.html", context)
