@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from stories.core.rendering import render as render_text
 from stories.core.rendering import render_inline_markdown
 from stories.discovery.blurbs import attach_blurbs
+from stories.discovery.filters import language_label
 from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
 from stories.models import Category, Chapter, Rating, Tag, TagKind, Warning, Work
@@ -119,7 +120,7 @@ def _work_preview(form) -> dict:
             ]
             if names(field)
         ],
-        "language": str(value("language"))[:16],
+        "language": language_label(str(value("language"))[:16]),
         "summary_html": render_inline_markdown(str(value("summary"))[:20_000]),
         "notes_html": render_inline_markdown(str(value("notes"))[:20_000]),
     }

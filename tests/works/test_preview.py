@@ -37,8 +37,9 @@ def test_preview_comes_first_and_shows_the_whole_work(author_client):
     section = soup.select_one("section#preview")
     form = soup.select_one("form#work-form")
     assert section.sourceline < form.sourceline
-    # The form comes back to the preview, not to the top of the page.
-    assert form["action"] == reverse("stories:work-post") + "#preview"
+    # Preview comes back to the preview, not to the top of the page; Post does not.
+    assert soup.select_one("button[value=preview]")["formaction"] == reverse("stories:work-post") + "#preview"
+    assert form["action"] == reverse("stories:work-post")
     text = section.get_text(" ", strip=True)
     for expected in [
         "Loathing",
