@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from stories.discovery.filters import WorkFilter, filter_works
+from stories.discovery.filters import WorkFilter, filter_works, language_label
 from stories.discovery.pagecache import listing_generation
 from stories.models import Category, Rating, TagKind, Warning
 
@@ -27,6 +27,7 @@ class FacetValue:
     label: str
     count: int
     selected: bool = False
+    excluded: bool = False  # chosen as an exclusion (ratings, warnings, categories)
 
 
 @dataclass
@@ -48,8 +49,10 @@ def facet_counts(
 ) -> Facets:
     """How many works each filter value would give: for values that add to the
     filter (tags, warnings, categories, complete), counted over the current result;
-    for the single-choice rating and language, over the result without that choice,
-    since picking another rating replaces the current one.
+    for ratings (chosen ratings combine with OR) and the single-choice language,
+    over the result without that choice, since picking another rating widens the
+    result and another language replaces the current one. Exclusions narrow the
+    result like any filter, so an excluded value counts 0.
 
     `base` is the unfiltered list; with `result_rows`, it is read only for a chosen
     rating or language (and may be None without one). At most four queries whatever
@@ -66,18 +69,19 @@ def facet_counts(
             return cached
 
     def without(choice: str) -> dict[int, tuple]:
-        """The result without the chosen rating or language."""
-        return _sample(filter_works(base, replace(work_filter, **{choice: ""})))
+        """The result without the chosen ratings or language."""
+        empty = [] if choice == "ratings" else ""
+        return _sample(filter_works(base, replace(work_filter, **{choice: empty})))
 
     any_rating = None
     if result_rows is not None:
         rows = dict(islice(result_rows.items(), FACET_SAMPLE))
-    elif work_filter.rating:
-        # The result without the rating: when it is all there (under FACET_SAMPLE
+    elif work_filter.ratings:
+        # The result without the ratings: when it is all there (under FACET_SAMPLE
         # works), the result itself is a part of it and needs no query of its own.
-        any_rating = without("rating")
+        any_rating = without("ratings")
         if len(any_rating) < FACET_SAMPLE:
-            rows = {pk: row for pk, row in any_rating.items() if row[0] == work_filter.rating}
+            rows = {pk: row for pk, row in any_rating.items() if row[0] in work_filter.ratings}
         else:
             rows = _sample(filter_works(base, work_filter))
     else:
@@ -85,25 +89,43 @@ def facet_counts(
     sampled = len(rows) >= FACET_SAMPLE
     # Without a rating (language) chosen, "any rating" is the result itself.
     if any_rating is None:
-        any_rating = without("rating") if work_filter.rating else rows
+        any_rating = without("ratings") if work_filter.ratings else rows
     any_language = without("language") if work_filter.language else rows
     by_rating, by_language, complete, by_warning, by_category = _column_counts(rows, any_rating, any_language)
     tags = _tag_counts(list(rows))
     facets = Facets(
         ratings=[
-            FacetValue(value, label, by_rating.get(value, 0), value == work_filter.rating)
+            FacetValue(
+                value,
+                label,
+                by_rating.get(value, 0),
+                value in work_filter.ratings,
+                value in work_filter.exclude_ratings,
+            )
             for value, label in Rating.choices
         ],
         warnings=[
-            FacetValue(value, label, by_warning.get(value, 0), value in work_filter.warnings)
+            FacetValue(
+                value,
+                label,
+                by_warning.get(value, 0),
+                value in work_filter.warnings,
+                value in work_filter.exclude_warnings,
+            )
             for value, label in Warning.choices
         ],
         categories=[
-            FacetValue(value, label, by_category.get(value, 0), value in work_filter.categories)
+            FacetValue(
+                value,
+                label,
+                by_category.get(value, 0),
+                value in work_filter.categories,
+                value in work_filter.exclude_categories,
+            )
             for value, label in Category.choices
         ],
         languages=[
-            FacetValue(code, code, n, code.casefold() == work_filter.language.casefold())
+            FacetValue(code, language_label(code), n, code.casefold() == work_filter.language.casefold())
             for code, n in by_language.items()
         ],
         complete=complete,

@@ -3,19 +3,28 @@ filter, and a function that applies it to a WorkQuerySet (the facet counts besid
 each filter value are in discovery.facets).
 
 All state lives in the query string, so a filtered page is a shareable URL. Include
-filters combine with AND (a work must have every chosen tag, warning and category);
-a tag stands for its whole family (the canonical tag and all its synonyms), so
-excluding a canonical tag also removes works tagged only with one of its synonyms.
+filters combine with AND (a work must have every chosen tag, warning and category),
+except ratings: a work has one, so the chosen ratings combine with OR. Every
+exclusion removes a work that has any of its values. A tag stands for its whole
+family (the canonical tag and all its synonyms), so excluding a canonical tag also
+removes works tagged only with one of its synonyms. A crossover is a work tagged
+with more than one fandom family (root fandoms, migration 0009). `within` narrows
+the list by a full-text search (discovery.search), as AO3's "search within results".
+chosen_filters() lists every chosen value with the URL that drops it.
 """
 
 import datetime
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.http import QueryDict
+from django.utils.translation import get_language_info
 
-from stories.models import Category, Rating, Tag, TaggedWork, Warning
+from stories.discovery.search import MAX_QUERY_LENGTH, clean_query, search_works
+from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
 from stories.tags.names import clean_tag_name
 
 SORTS = {
@@ -31,6 +40,17 @@ SORTS = {
 MAX_TAGS = 20  # per include / exclude list: more is an attack, not a search
 MAX_WORDS = 100_000_000
 LANGUAGE_RE = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+DIRECTIONS = {"desc": "Descending", "asc": "Ascending"}
+CROSSOVERS = {"": "Include crossovers", "exclude": "Exclude crossovers", "only": "Only crossovers"}
+
+
+def language_label(code: str) -> str:
+    """The English name of a language code ("en" -> "English"); the code itself
+    when Django does not know it."""
+    try:
+        return get_language_info(code.lower())["name"]
+    except KeyError:
+        return code
 
 
 class SlugListField(forms.Field):
@@ -63,10 +83,17 @@ class WorkFilterForm(forms.Form):
     exclude_names = forms.CharField(
         required=False, max_length=2000, label="Other tags to exclude", help_text="Tag names, separated by commas."
     )
-    rating = forms.ChoiceField(choices=[("", "Any rating"), *Rating.choices], required=False)
+    # Ratings: "" (the "any rating" radio of older links) is dropped in clean_rating.
+    rating = forms.MultipleChoiceField(choices=[("", "Any rating"), *Rating.choices], required=False, label="Ratings")
+    exclude_rating = forms.MultipleChoiceField(choices=Rating.choices, required=False, label="Exclude ratings")
     warning = forms.MultipleChoiceField(choices=Warning.choices, required=False, label="Archive warnings")
+    exclude_warning = forms.MultipleChoiceField(choices=Warning.choices, required=False, label="Exclude warnings")
     category = forms.MultipleChoiceField(choices=Category.choices, required=False, label="Categories")
+    exclude_category = forms.MultipleChoiceField(choices=Category.choices, required=False, label="Exclude categories")
+    crossover = forms.ChoiceField(choices=list(CROSSOVERS.items()), required=False, label="Crossovers")
     complete = forms.BooleanField(required=False, label="Complete works only")
+    single_chapter = forms.BooleanField(required=False, label="Single chapter only")
+    within = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH * 4, label="Search within results")
     language = forms.RegexField(regex=LANGUAGE_RE, required=False, max_length=16, label="Language")
     words_min = forms.IntegerField(required=False, min_value=0, max_value=MAX_WORDS, label="Words from")
     words_max = forms.IntegerField(required=False, min_value=0, max_value=MAX_WORDS, label="Words to")
@@ -75,6 +102,7 @@ class WorkFilterForm(forms.Form):
     published_from = forms.DateField(required=False, widget=DateInput, label="Published from")
     published_to = forms.DateField(required=False, widget=DateInput, label="Published to")
     sort = forms.CharField(required=False, max_length=32)
+    direction = forms.CharField(required=False, max_length=8, label="Direction")
 
     def __init__(self, *args, sorts: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +112,17 @@ class WorkFilterForm(forms.Form):
         # An unknown sort is not worth an error page: the default order will do.
         sort = self.cleaned_data["sort"]
         return sort if sort in self.sorts else ""
+
+    def clean_direction(self):
+        # Like an unknown sort: the sort's usual direction will do.
+        direction = self.cleaned_data["direction"]
+        return direction if direction in DIRECTIONS else ""
+
+    def clean_rating(self):
+        return [value for value in self.cleaned_data["rating"] if value]
+
+    def clean_within(self):
+        return clean_query(self.cleaned_data["within"])
 
     def clean_include_names(self):
         return _split_names(self.cleaned_data["include_names"])
@@ -110,10 +149,16 @@ class WorkFilterForm(forms.Form):
         return WorkFilter(
             includes=data["includes"],
             excludes=data["excludes"],
-            rating=data.get("rating") or "",
+            ratings=data.get("rating") or [],
+            exclude_ratings=data.get("exclude_rating") or [],
             warnings=data.get("warning") or [],
+            exclude_warnings=data.get("exclude_warning") or [],
             categories=data.get("category") or [],
+            exclude_categories=data.get("exclude_category") or [],
+            crossover=data.get("crossover") or "",
             complete=bool(data.get("complete")),
+            single_chapter=bool(data.get("single_chapter")),
+            within=data.get("within") or "",
             language=data.get("language") or "",
             words_min=data.get("words_min"),
             words_max=data.get("words_max"),
@@ -122,6 +167,7 @@ class WorkFilterForm(forms.Form):
             published_from=data.get("published_from"),
             published_to=data.get("published_to"),
             sort=data.get("sort") or "",
+            direction=data.get("direction") or "",
         )
 
 
@@ -186,12 +232,22 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
 
 @dataclass
 class WorkFilter:
+    """A validated filter (WorkFilterForm.to_filter): what filter_works applies.
+    `crossover` is "", "exclude" or "only"; `direction` "", "asc" or "desc" ("" is
+    the sort's own direction); `within` a search query, "" for none."""
+
     includes: list[TagTerm] = field(default_factory=list)
     excludes: list[TagTerm] = field(default_factory=list)
-    rating: str = ""
+    ratings: list[str] = field(default_factory=list)
+    exclude_ratings: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    exclude_warnings: list[str] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
+    exclude_categories: list[str] = field(default_factory=list)
+    crossover: str = ""
     complete: bool = False
+    single_chapter: bool = False
+    within: str = ""
     language: str = ""
     words_min: int | None = None
     words_max: int | None = None
@@ -200,11 +256,12 @@ class WorkFilter:
     published_from: datetime.date | None = None
     published_to: datetime.date | None = None
     sort: str = ""
+    direction: str = ""
 
     @property
     def narrows(self) -> bool:
         """Whether any filter is set (sorting aside)."""
-        return replace(self, sort="") != WorkFilter()
+        return replace(self, sort="", direction="") != WorkFilter()
 
     @property
     def included_ids(self) -> set[int]:
@@ -222,14 +279,30 @@ def filter_works(works, work_filter: WorkFilter):
     if work_filter.excludes:
         excluded = sorted(work_filter.excluded_ids)
         works = works.exclude(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=excluded)))
-    if work_filter.rating:
-        works = works.filter(rating=work_filter.rating)
+    if work_filter.ratings:
+        works = works.filter(rating__in=work_filter.ratings)
+    if work_filter.exclude_ratings:
+        works = works.exclude(rating__in=work_filter.exclude_ratings)
     if work_filter.warnings:
         works = works.filter(warnings__contains=work_filter.warnings)
+    if work_filter.exclude_warnings:
+        works = works.exclude(warnings__overlap=work_filter.exclude_warnings)
     if work_filter.categories:
         works = works.filter(categories__contains=work_filter.categories)
+    if work_filter.exclude_categories:
+        works = works.exclude(categories__overlap=work_filter.exclude_categories)
+    if work_filter.crossover:
+        crossover = Exists(
+            TaggedWork.objects.filter(content_object=OuterRef("pk"), root_kind=TagKind.FANDOM)
+            .values("content_object")
+            .annotate(fandoms=Count("root_id", distinct=True))
+            .filter(fandoms__gt=1)
+        )
+        works = works.filter(crossover) if work_filter.crossover == "only" else works.exclude(crossover)
     if work_filter.complete:
         works = works.filter(is_complete=True)
+    if work_filter.single_chapter:
+        works = works.filter(chapter_count=1)
     if work_filter.language:
         works = works.filter(language__iexact=work_filter.language)
     if work_filter.words_min is not None:
@@ -244,4 +317,71 @@ def filter_works(works, work_filter: WorkFilter):
         works = works.filter(published_on__gte=work_filter.published_from)
     if work_filter.published_to:
         works = works.filter(published_on__lte=work_filter.published_to)
+    if work_filter.within:
+        works = search_works(works, work_filter.within)
     return works
+
+
+def order_for(sorts: dict, sort: str, direction: str) -> tuple[str, ...]:
+    """The ORDER BY of `sort` in `sorts` (key -> (label, fields)), reversed when
+    `direction` asks for the other way than the sort's own ("desc" for most,
+    "asc" for title)."""
+    fields = sorts[sort][1]
+    natural = "asc" if not fields[0].startswith("-") else "desc"
+    if not direction or direction == natural:
+        return fields
+    return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+
+
+@dataclass
+class Chosen:
+    """One chosen filter value as the reader sees it, and the URL without it."""
+
+    label: str
+    remove_url: str
+
+
+def chosen_filters(params: QueryDict, work_filter: WorkFilter) -> list[Chosen]:
+    """Every value the query string chose (tags, ratings, warnings, categories,
+    crossovers, ranges, language, search within), each with the query string that
+    drops that one value and keeps the rest (and goes back to page 1)."""
+    rating, warning, category = dict(Rating.choices), dict(Warning.choices), dict(Category.choices)
+    names = {term.tag.slug: term.tag.name for term in [*work_filter.includes, *work_filter.excludes]}
+    labels = {
+        "tag": lambda v: names.get(v, v),
+        "exclude": lambda v: "Not " + names.get(v, v),
+        "rating": lambda v: rating.get(v, v),
+        "exclude_rating": lambda v: "Not " + rating.get(v, v),
+        "warning": lambda v: warning.get(v, v),
+        "exclude_warning": lambda v: "Not " + warning.get(v, v),
+        "category": lambda v: category.get(v, v),
+        "exclude_category": lambda v: "Not " + category.get(v, v),
+        "crossover": lambda v: CROSSOVERS.get(v, v),
+        "complete": lambda v: "Complete works only",
+        "single_chapter": lambda v: "Single chapter only",
+        "language": language_label,
+        "words_min": lambda v: f"At least {v} words",
+        "words_max": lambda v: f"At most {v} words",
+        "updated_from": lambda v: f"Updated from {v}",
+        "updated_to": lambda v: f"Updated to {v}",
+        "published_from": lambda v: f"Published from {v}",
+        "published_to": lambda v: f"Published to {v}",
+        "within": lambda v: f"Containing “{v}”",
+    }
+    pairs = [(k, v) for k, values in params.lists() for v in values if k != "page"]
+    chosen = []
+    for index, (key, value) in enumerate(pairs):
+        if not value.strip():
+            continue
+        rest = [pair for i, pair in enumerate(pairs) if i != index]
+        if key in labels:
+            chosen.append(Chosen(labels[key](value), "?" + urlencode(rest)))
+        elif key in ("include_names", "exclude_names"):
+            # One link per name of the comma-separated list, each dropping only it.
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            for i, part in enumerate(parts):
+                kept = ", ".join(p for j, p in enumerate(parts) if j != i)
+                others = [*rest] + ([(key, kept)] if kept else [])
+                shown = part if key == "include_names" else f"Not {part}"
+                chosen.append(Chosen(shown, "?" + urlencode(others)))
+    return chosen

@@ -25,9 +25,18 @@ from django.http import HttpRequest
 
 from stories.core.paging import paginate
 from stories.discovery.blurbs import attach_blurbs, attach_listing
-from stories.discovery.facets import FACET_CACHE_SECONDS, Facets, facet_cache_key, facet_counts
-from stories.discovery.filters import SORTS, WorkFilter, WorkFilterForm, filter_works
-from stories.discovery.search import is_plain, ranked_matches, search_works, snippets_for
+from stories.discovery.facets import FACET_CACHE_SECONDS, FACET_COLUMNS, Facets, facet_cache_key, facet_counts
+from stories.discovery.filters import (
+    CROSSOVERS,
+    DIRECTIONS,
+    SORTS,
+    WorkFilter,
+    WorkFilterForm,
+    chosen_filters,
+    filter_works,
+    order_for,
+)
+from stories.discovery.search import is_plain, near_tags, ranked_matches, search_works, snippets_for
 from stories.models import ReaderPreference, Tag, Work
 from stories.readers.mutes import apply_mutes, reader_preference
 
@@ -63,6 +72,9 @@ class WorksResult:
     near: bool = False  # nothing matched exactly; these are near spellings
     capped: bool = False  # more than SEARCH_COUNT_CAP matched; the best are shown
     tag_facets: dict = field(default_factory=dict)
+    chosen: list = field(default_factory=list)  # filters.Chosen: each chosen value, removable
+    tag: Tag | None = None  # the tag page's tag: "1–20 of N works in <tag>"
+    near_tags: list = field(default_factory=list)  # with `near`: tags spelled like the query
 
     @property
     def valid(self) -> bool:
@@ -86,6 +98,11 @@ class WorksResult:
             "sort": self.sort,
             "near": self.near,
             "capped": self.capped,
+            "chosen": self.chosen,
+            "directions": DIRECTIONS,
+            "crossovers": CROSSOVERS,
+            "in_tag": self.tag,
+            "near_tags": self.near_tags,
         }
 
 
@@ -100,6 +117,7 @@ class _Found:
     ranked: list[int] | None = None
     near: bool = False
     capped: bool = False
+    near_tags: list = field(default_factory=list)
 
 
 class WorksQuery:
@@ -148,7 +166,7 @@ class WorksQuery:
         range raises Http404. Without `blurbs` (machine-readable lists) the works
         carry their tags and creators but no rendered blurb."""
         form = WorkFilterForm(self.request.GET, sorts=self.sorts)
-        result = WorksResult(form=form, sorts=self.sorts, query=self.q)
+        result = WorksResult(form=form, sorts=self.sorts, query=self.q, tag=self.tag)
         if not form.is_valid():
             return result
         work_filter = form.to_filter()
@@ -163,7 +181,8 @@ class WorksQuery:
             page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
         else:
             works = found.works if found.ranked is None else found.works.filter(pk__any_of=found.ranked)
-            page = paginate(self.request, works.order_by(*self.sorts[sort][1]).defer(*NOT_LISTED), count=found.count)
+            order = order_for(self.sorts, sort, work_filter.direction)
+            page = paginate(self.request, works.order_by(*order).defer(*NOT_LISTED), count=found.count)
         snippets = snippets_for([work.pk for work in page], self.q) if self.q else {}
         for work in page:
             work.snippet = snippets.get(work.pk)
@@ -174,7 +193,8 @@ class WorksQuery:
             kind: [v for v in values if v.value not in included] for kind, values in found.facets.tags.items()
         }
         result.page, result.facets, result.work_filter, result.sort = page, found.facets, work_filter, sort
-        result.near, result.capped = found.near, found.capped
+        result.near, result.capped, result.near_tags = found.near, found.capped, found.near_tags
+        result.chosen = chosen_filters(self.request.GET, work_filter)
         return result
 
     def _browse(self, work_filter: WorkFilter, key: str | None) -> _Found:
@@ -200,11 +220,11 @@ class WorksQuery:
         that unfiltered search is built only then."""
         filtered = filter_works(self.base, work_filter)
         # One more than are counted: that one says there are more.
-        matches = ranked_matches(filtered, self.q, limit=SEARCH_COUNT_CAP + 1)
+        matches = ranked_matches(filtered, self.q, limit=SEARCH_COUNT_CAP + 1, columns=FACET_COLUMNS)
         ranked = list(matches)
         if not ranked and is_plain(self.q):
             return self._near(work_filter, key)
-        unfiltered = search_works(self.base, self.q) if work_filter.rating or work_filter.language else None
+        unfiltered = search_works(self.base, self.q) if work_filter.ratings or work_filter.language else None
         facets = facet_counts(unfiltered, work_filter, cache_key=key, result_rows=matches)
         # The ids were drawn from the filtered works: there are exactly that many.
         return _Found(
@@ -221,7 +241,14 @@ class WorksQuery:
         works = filter_works(base, work_filter)
         count = works.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count()
         facets = facet_counts(base, work_filter, cache_key=key)
-        return _Found(works, min(count, SEARCH_COUNT_CAP), facets, near=True, capped=count > SEARCH_COUNT_CAP)
+        return _Found(
+            works,
+            min(count, SEARCH_COUNT_CAP),
+            facets,
+            near=True,
+            capped=count > SEARCH_COUNT_CAP,
+            near_tags=near_tags(self.q),
+        )
 
 
 def _attach(works, *, blurbs: bool) -> None:

@@ -12,6 +12,7 @@ twenty works on the page only, never over the whole result.
 """
 
 import html
+import re
 from dataclasses import dataclass
 
 import nh3
@@ -19,7 +20,6 @@ from django.db import connection, connections
 from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.utils.safestring import SafeString, mark_safe
 
-from stories.discovery.facets import FACET_COLUMNS
 from stories.models import Tag, TaggedWork, Work
 
 CONFIG = "english"
@@ -48,13 +48,43 @@ def is_plain(query: str) -> bool:
     return '"' not in query and "or" not in words and not any(word.startswith("-") for word in words)
 
 
+NEGATION_RE = re.compile(r'(?:^|(?<=\s))-("[^"]*"?|\S+)')
+
+
+def split_negations(query: str) -> tuple[str, list[str]]:
+    """The query without its `-word` / `-"a phrase"` terms, and those terms (without
+    the minus). A reader who writes `kakashi or gai -iruka` means no Iruka at all;
+    PostgreSQL alone would read `kakashi | (gai & !iruka)`."""
+    negated = [match.group(1) for match in NEGATION_RE.finditer(query)]
+    positive = " ".join(NEGATION_RE.sub(" ", query).split())
+    return positive, [term for term in negated if term.strip('"').strip()]
+
+
 class WebSearchQuery(Func):
-    """websearch_to_tsquery over the unaccented query text."""
+    """websearch_to_tsquery over the unaccented query text, every negated term
+    applying to the whole query (see split_negations)."""
 
     template = f"websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
 
     def __init__(self, text: str):
-        super().__init__(Value(text))
+        positive, negated = split_negations(text)
+        if negated:
+            self.template = (
+                f"(websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
+                f" && !! websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(negated)s::text)))"
+            )
+            super().__init__(Value(positive))
+            self.extra["negated"] = "%s"
+            self._negated = " or ".join(negated)
+        else:
+            super().__init__(Value(text))
+            self._negated = None
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = super().as_sql(compiler, connection, **extra_context)
+        if self._negated is not None:
+            params = (*params, self._negated)
+        return sql, params
 
 
 class Matches(Func):
@@ -75,17 +105,26 @@ class WordSimilarity(Func):
 
 def _candidates(works, query: str):
     """The two bounded candidate sets of `works` matching `query` (see
-    ranked_matches), each drawn through its own GIN index, not yet cut."""
+    ranked_matches), each drawn through its own GIN index, not yet cut.
+
+    A work of the first set must match the query over its whole text too: the head
+    alone would let `kakashi -iruka` through for a work whose title says Kakashi
+    and whose story says Iruka (an exclusion, or an `or` with a negated part, asks
+    about the whole work). `search_vector` is `search_head` plus the text (migration
+    0003), so this drops no work whose head and text both match."""
     tsquery = WebSearchQuery(query)
-    in_head = works.filter(Matches(F("search_head"), tsquery)).annotate(rank=Rank(F("search_head"), tsquery))
+    in_head = works.filter(Matches(F("search_head"), tsquery), Matches(F("search_vector"), tsquery)).annotate(
+        rank=Rank(F("search_head"), tsquery)
+    )
     anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
     return in_head.order_by(), anywhere.order_by()
 
 
-def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
+def ranked_matches(works, query: str, *, limit: int, columns: tuple[str, ...] = ()) -> dict[int, tuple]:
     """The first `limit` works of `works` matching `query`, best first, in one query:
-    each id with its filters.FACET_COLUMNS, read from the rows the search visits
-    anyway, so that the facet counts of a search need no query of their own.
+    each id with its `columns` (the facets' FACET_COLUMNS), read from the rows the
+    search visits anyway, so that the facet counts of a search need no query of
+    their own.
 
     A query of very common words can match most of the archive, and ranking all of
     it would read every work's vector, so the candidates are bounded, each set
@@ -97,7 +136,7 @@ def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
     already carry the reader's filters, so that the candidates are drawn from what
     the reader asked for."""
     in_head, anywhere = _candidates(works, query)
-    columns = ("pk", "rank", *FACET_COLUMNS)
+    columns = ("pk", "rank", *columns)
     head_sql, head_params = in_head.values_list(*columns)[: CANDIDATES + 1].query.sql_with_params()
     anywhere_sql, anywhere_params = anywhere.values_list(*columns)[:CANDIDATES].query.sql_with_params()
     names = ", ".join(columns)
@@ -120,6 +159,18 @@ def ranked_matches(works, query: str, *, limit: int) -> dict[int, tuple]:
         cursor.execute(sql, [*head_params, *anywhere_params, min(CANDIDATES, limit - 1), limit])
         # Read with a plain cursor: the columns need none of the ORM's row conversion.
         return {pk: tuple(row) for pk, _rank, *row in cursor.fetchall()}
+
+
+def near_tags(query: str, limit: int = 8) -> list[Tag]:
+    """Up to `limit` tags (canonical or unwrangled, no synonyms) whose name is
+    spelled nearly like `query`, the nearest first: the suggestions shown when
+    nothing matches as typed. One query, through the trigram index."""
+    return list(
+        Tag.objects.canonical_or_free()
+        .filter(name__trigram_word_similar=query)
+        .annotate(nearness=WordSimilarity(Value(query), F("name")))
+        .order_by("-nearness", "name")[:limit]
+    )
 
 
 def search_works(works, query: str, *, near: bool = False):

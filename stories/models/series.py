@@ -58,7 +58,13 @@ class SeriesPart(models.Model):
 
     class Meta:
         ordering = ["series", "position"]
-        constraints = [models.UniqueConstraint(fields=["series", "work"], name="seriespart_unique_work")]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "work"], name="seriespart_unique_work"),
+            # Deferred: reordering moves several parts through each other's places.
+            models.UniqueConstraint(
+                fields=["series", "position"], name="seriespart_unique_position", deferrable=models.Deferrable.DEFERRED
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.series} part {self.position}"

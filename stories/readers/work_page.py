@@ -2,6 +2,8 @@
 reader's bookmark and subscription, where they stopped reading, the chapters'
 comments, and (unless it is the creator) a hit and the reading position."""
 
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.http import HttpRequest
 
 from stories.core.requests import visitor_key
@@ -12,7 +14,9 @@ from stories.readers.forms import BookmarkForm, CommentForm
 from stories.readers.hits import hit_record
 from stories.readers.mutes import reader_preference
 
+User = get_user_model()
 KUDOS_SESSION_KEY = "quire_kudos"
+KUDOS_NAMES = 50  # names listed under a work; the rest are counted
 DOWNLOAD_FORMATS = [("epub", "EPUB"), ("html", "HTML"), ("txt", "Text"), ("md", "Markdown")]
 
 
@@ -59,6 +63,28 @@ def work_page_reader_context(request: HttpRequest, work: Work, context: dict, *,
         if extra["bookmark"]
         else None
     )
+    extra.update(kudos_givers(work))
     if work.is_posted and not work.is_hidden and not is_creator:
         hit_record(work_id=work.pk, visitor=visitor_key(request))
     return extra
+
+
+def kudos_givers(work: Work, limit: int = KUDOS_NAMES) -> dict:
+    """Who left kudos, for "<names> and N guests left kudos": `kudos_names`, the
+    usernames of the `limit` most recent signed-in givers (newest first),
+    `kudos_more`, how many other signed-in readers did, and `kudos_guests`, how
+    many guests did. One query (none for a work without kudos), whatever the
+    number of kudos."""
+    if not work.kudos_count:
+        return {"kudos_names": [], "kudos_more": 0, "kudos_guests": 0}
+    kudos, users = Kudos._meta.db_table, User._meta.db_table
+    sql = f"""
+        SELECT count(*) FILTER (WHERE user_id IS NOT NULL), count(*) FILTER (WHERE user_id IS NULL),
+               ARRAY(SELECT u.username FROM {kudos} k JOIN {users} u ON u.id = k.user_id
+                     WHERE k.work_id = %s ORDER BY k.created_at DESC, k.id DESC LIMIT %s)
+        FROM {kudos} WHERE work_id = %s
+    """  # noqa: S608 - table names come from the models; every value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [work.pk, limit, work.pk])
+        signed_in, guests, names = cursor.fetchone()
+    return {"kudos_names": list(names), "kudos_more": max(signed_in - limit, 0), "kudos_guests": guests}

@@ -17,10 +17,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from stories.core.rendering import render as render_text
+from stories.core.rendering import render_inline_markdown
 from stories.discovery.blurbs import attach_blurbs
+from stories.discovery.filters import language_label
 from stories.importers import ImportFailed, parse_upload, review_messages
 from stories.importers.base import max_upload_bytes
-from stories.models import Chapter, Tag, TaggedWork, TagKind, Work
+from stories.models import Category, Chapter, Rating, Tag, TaggedWork, TagKind, Warning, Work
 from stories.tags.hints import tag_hints
 from stories.works import consent, services
 from stories.works.forms import (
@@ -96,6 +98,46 @@ def _action(request: HttpRequest, default: str) -> str:
     return action if action in ACTIONS else default
 
 
+def _work_preview(form) -> dict:
+    """What the work will look like, read from the form as typed (valid or not):
+    title, rating, warnings, categories, tags by kind, language, and the summary and
+    notes rendered and sanitised as they will be on the work page."""
+    ratings, warnings, categories = dict(Rating.choices), dict(Warning.choices), dict(Category.choices)
+
+    def value(name):
+        return form[name].value() or ""
+
+    def chosen(name, labels):
+        values = form[name].value() or []
+        values = [values] if isinstance(values, str) else values
+        return [labels[v] for v in values if v in labels]
+
+    def names(name):
+        raw = value(name)
+        raw = ", ".join(raw) if isinstance(raw, list | tuple) else raw
+        return [part.strip() for part in str(raw).split(",") if part.strip()][:75]
+
+    return {
+        "title": str(value("title"))[:255],
+        "rating": ratings.get(value("rating"), ""),
+        "warnings": chosen("warnings", warnings),
+        "categories": chosen("categories", categories),
+        "tags": [
+            (label, names(field))
+            for field, label in [
+                ("fandoms", "Fandoms"),
+                ("relationships", "Relationships"),
+                ("characters", "Characters"),
+                ("freeforms", "Additional Tags"),
+            ]
+            if names(field)
+        ],
+        "language": language_label(str(value("language"))[:16]),
+        "summary_html": render_inline_markdown(str(value("summary"))[:20_000]),
+        "notes_html": render_inline_markdown(str(value("notes"))[:20_000]),
+    }
+
+
 def _previews(chapter_forms) -> list[dict]:
     """Rendered (sanitised) text of each valid chapter form, for the preview."""
     previews = []
@@ -126,10 +168,19 @@ def work_post(request: HttpRequest) -> HttpResponse:
     links = LinkFormSet(request.POST, prefix="links")
     chapters = ChapterFormSet(request.POST, prefix="chapters")
     action = _action(request, "post")
-    context = {"form": form, "links": links, "chapters": chapters, "mode": "post"}
+    # An upload under review stays one: Preview must not turn it into "Post a new work".
+    reviewing = request.POST.get("mode") == "review"
+    context = {
+        "form": form,
+        "links": links,
+        "chapters": chapters,
+        "mode": "review" if reviewing else "post",
+        "uploaded_name": request.POST.get("uploaded_name", "")[:255] if reviewing else "",
+    }
     valid = form.is_valid() & links.is_valid() & chapters.is_valid()
     if action == "preview" or not valid:
         context["previews"] = _previews(chapters)
+        context["work_preview"] = _work_preview(form)
         if form.is_valid():
             context["tag_hints"] = tag_hints(form.tags_by_kind())
         if action != "preview":

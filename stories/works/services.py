@@ -153,14 +153,28 @@ def series_get_or_create(*, title: str, creators: Sequence[AbstractBaseUser]) ->
 
 @transaction.atomic
 def series_add_work(*, series: Series, work: Work, position: int | None = None) -> SeriesPart:
-    """Add (or move) `work` in `series`; position None means last."""
-    existing = SeriesPart.objects.filter(series=series, work=work).first()
+    """Add (or move) `work` in `series` at `position` (1-based; None means after the
+    last part, or where it already is). Positions stay unique: when another part
+    holds `position`, it and every part after it move down one, so adding a new part
+    1 makes the old part 1 part 2. Raises ValueError for a position below 1."""
+    if position is not None and position < 1:
+        raise ValueError("A series part's position starts at 1.")
+    # Locked, so two authors adding parts at once cannot both take a place.
+    parts = list(SeriesPart.objects.select_for_update().filter(series=series).order_by("position", "id"))
+    existing = next((part for part in parts if part.work_id == work.pk), None)
+    if existing is not None and position is None:
+        return existing
+    others = [part for part in parts if part.work_id != work.pk]
     if position is None:
-        if existing:
-            return existing
-        last = SeriesPart.objects.filter(series=series).order_by("-position").values_list("position", flat=True).first()
-        position = (last or 0) + 1
-    if existing:
+        position = max((part.position for part in others), default=0) + 1
+    if any(part.position == position for part in others):
+        moved = [part for part in others if part.position >= position]
+        for part in moved:
+            part.position += 1
+        # The unique (series, position) constraint is checked at commit (deferred),
+        # so the parts can pass through each other's places in one statement.
+        SeriesPart.objects.bulk_update(moved, ["position"])
+    if existing is not None:
         existing.position = position
         existing.save(update_fields=["position"])
         return existing

@@ -21,6 +21,12 @@ NOTICE_SESSION_KEY = "quire_notices_passed"
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)
+    if "chapter" in request.GET:
+        # The chapter index of the navigation is a GET form: ?chapter=<n>.
+        position = request.GET["chapter"]
+        if not position.isdigit() or not 0 < int(position) < 100_000:
+            raise Http404("No such chapter.")
+        return redirect("stories:chapter-detail", work.pk, int(position))
     if notice := _content_notice(request, work):
         return notice
     if request.GET.get("view") == "full":
@@ -144,5 +150,13 @@ def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
         .select_related("work")
         .order_by("position")
     )
-    attach_blurbs([part.work for part in parts])
-    return render(request, "works/series_detail.html", {"series": series, "parts": parts})
+    works = [part.work for part in parts]
+    attach_blurbs(works)
+    context = {
+        "series": series,
+        "parts": parts,
+        "word_count": sum(work.word_count for work in works),
+        "first_published": min((work.published_on for work in works), default=None),
+        "last_updated": max((work.updated_at for work in works), default=None),
+    }
+    return render(request, "works/series_detail.html", context)

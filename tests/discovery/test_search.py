@@ -10,6 +10,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from stories.discovery import search as search_module
 from stories.discovery.search import clean_query, highlight
@@ -126,13 +129,13 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
         ChapterFactory(work=work, position=1, body="A badger dug.")
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3+ works found"
     assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
     # At the cap exactly, nothing more is claimed.
     Work.objects.filter(title__in=["Text only 0", "Text only 1"]).delete()
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3 works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3 works found"
     assert found(response) == ["Badger 1", "Badger 0", "Text only 2"]
     # Enough title matches to fill the count: works matched only in their text
     # cannot be among the best, and are not looked for.
@@ -140,7 +143,7 @@ def test_past_the_cap_the_best_are_counted_once_each(client, db, monkeypatch, se
         WorkFactory(title=f"Badger {i}")
     response = search(client, "badger")
     soup = BeautifulSoup(response.content, "html.parser")
-    assert soup.select_one(".result-count").get_text(strip=True) == "3+ works found"
+    assert soup.select_one(".result-count").get_text(strip=True) == "1–3 of 3+ works found"
     assert found(response) == ["Badger 3", "Badger 2", "Badger 1"]
 
 
@@ -298,3 +301,75 @@ def test_search_runs_constant_queries(client, django_assert_max_num_queries, db,
     soup = BeautifulSoup(response.content, "html.parser")
     assert len(soup.select(".snippet mark")) >= min(rows, 20)
     html5lib.HTMLParser(strict=True).parse(response.content)
+
+
+@pytest.mark.parametrize("where", ["title", "summary", "tag", "text", "later chapter"])
+def test_an_excluded_word_excludes_the_work_wherever_it_is(client, db, where):
+    """`kakashi -iruka` leaves out a work that mentions Iruka anywhere, even when
+    Kakashi is in its title (a head match must not skip the exclusion)."""
+    iruka = TagFactory(name="Umino Iruka", kind=TagKind.CHARACTER)
+    shaped = {
+        "title": {"title": "Kakashi and Iruka"},
+        "summary": {"title": "Kakashi alone", "summary": "Iruka waits."},
+        "tag": {"title": "Kakashi alone", "tags": [iruka]},
+        "text": {"title": "Kakashi alone"},
+        "later chapter": {"title": "Kakashi alone"},
+    }[where]
+    work = WorkFactory(chapters=0, **shaped)
+    ChapterFactory(work=work, position=1, body="Iruka smiled." if where == "text" else "Rain fell.")
+    if where == "later chapter":
+        ChapterFactory(work=work, position=2, body="Then Iruka came home.")
+    WorkFactory(title="Kakashi reads", chapters=0)
+    assert found(search(client, "kakashi -iruka")) == ["Kakashi reads"]
+    assert set(found(search(client, "kakashi"))) == {shaped["title"], "Kakashi reads"}
+    # The same holds inside an `or`, and with the word in the summary of the other.
+    assert found(search(client, "kakashi or gai -iruka")) == ["Kakashi reads"]
+
+
+def test_or_finds_either_word_in_any_part_of_the_work(client, db):
+    in_text = WorkFactory(title="Plain one", chapters=0)
+    ChapterFactory(work=in_text, position=1, body="A walrus swam.")
+    WorkFactory(title="Narwhal story")
+    WorkFactory(title="Neither")
+    assert set(found(search(client, "walrus or narwhal"))) == {"Plain one", "Narwhal story"}
+
+
+def test_near_misses_are_listed_or_not_announced(client, db):
+    tag = TagFactory(name="Kakashi Hatake", kind=TagKind.CHARACTER)
+    WorkFactory(title="Unrelated name", tags=[tag])
+    soup = BeautifulSoup(search(client, "Kakashi Hatkae").content, "html.parser")
+    assert [a.get_text() for a in soup.select(".near-tags a")] == ["Kakashi Hatake"]
+    assert "spelled nearly like it" in soup.select_one(".near-note").get_text()
+    # Nothing near either: no promise of suggestions that are not there.
+    soup = BeautifulSoup(search(client, "zzqxv").content, "html.parser")
+    note = soup.select_one(".near-note")
+    assert note is None or "spelled nearly" not in note.get_text()
+    assert "No works found." in soup.get_text()
+
+
+def test_search_help_names_every_operator(client, db):
+    soup = BeautifulSoup(client.get(reverse("stories:search")).content, "html.parser")
+    help_text = soup.select_one("#search-help").get_text(" ", strip=True)
+    for operator in ['"kakashi sensei"', "kakashi -iruka", "kakashi or iruka"]:
+        assert operator in help_text
+
+
+@pytest.mark.parametrize(
+    ("query", "positive", "negated"),
+    [
+        ("kakashi -iruka", "kakashi", ["iruka"]),
+        ('a or b -"c d" -e', "a or b", ['"c d"', "e"]),
+        ("well-known -", "well-known -", []),
+        ("-x", "", ["x"]),
+    ],
+)
+def test_split_negations(query, positive, negated):
+    assert search_module.split_negations(query) == (positive, negated)
+
+
+@given(st.text(max_size=60))
+@hsettings(max_examples=200)
+def test_split_negations_keeps_every_other_word(text):
+    positive, negated = search_module.split_negations(clean_query(text))
+    assert all(not word.startswith("-") or word == "-" for word in positive.split()) or '"' in text
+    assert all(term for term in negated)

@@ -15,8 +15,8 @@ PASSWORD = "a-quite-long-passphrase-7"
 
 
 def sign_up(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_role("link", name="Sign up").click()
+    # Sign-up returns to where the reader was: here, the post form.
+    page.goto("/accounts/signup/?next=/post/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{username}@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
@@ -37,6 +37,7 @@ def test_new_author_uploads_moving_on_posts_loathing_and_the_sequel_links_both_w
     sign_up(page, "leafwriter")
     screenshot(page, "post-form-desktop")
 
+    page.locator(".user-menu summary").click()  # the reader's links are in the header menu
     page.get_by_role("link", name="Upload", exact=True).click()
     screenshot(page, "upload-desktop")
     page.get_by_label("Story file").set_input_files(str(seeds / "moving-on.txt"))

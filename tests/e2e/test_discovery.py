@@ -55,7 +55,7 @@ def test_reader_filters_the_index_by_clicking_in_the_sidebar(page, archive):
     assert page.get_by_role("checkbox", name="Include Naruto").is_checked()
 
     # Now the counts are over the Naruto works: pick a rating and exclude a tag.
-    teen = sidebar.get_by_text("Teen And Up Audiences")
+    teen = sidebar.locator("label[for=rating-teen]")
     teen_count = count_of(teen.locator(".count"))
     assert teen_count == 4
     teen.click()

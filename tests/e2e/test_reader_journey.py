@@ -39,7 +39,7 @@ def test_reader_journey_from_notice_to_continue_reading(page, browser, live_serv
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".comment-body strong")).to_have_text("night")
 
-    page.get_by_text("Bookmark this work").click()
+    page.locator("#bookmark-form summary").click()
     page.get_by_label("Your note").fill("Re-read on the train")
     page.get_by_label("Your tags").fill("night, favourites")
     page.get_by_role("button", name="Save bookmark").click()
@@ -67,6 +67,7 @@ def test_reader_journey_from_notice_to_continue_reading(page, browser, live_serv
     assert Chapter.objects.filter(work=work, position=2, title="Dawn").exists()
 
     page.goto("/")
+    page.locator(".user-menu summary").click()  # the badge shows on the menu; Inbox is inside
     page.get_by_role("link", name=re.compile(r"Inbox 1")).click()
     expect(page.get_by_role("heading", name="Inbox")).to_be_visible()
     screenshot(page, "reader-inbox")

@@ -29,7 +29,7 @@ def test_muted_tag_hides_works_with_the_tag_or_its_synonyms_and_counts_follow(cl
     client.force_login(reader)
     page = titles(client.get(reverse("stories:work-list")))
     assert "Happy" in page and "Sad one" not in page and "Sad two" not in page
-    assert "1 work</p>" in page
+    assert "1–1 of 1 work</h2>" in page
     other = factories.TagFactory(name="Fluff", kind=TagKind.FREEFORM)
     factories.WorkFactory(title="Sad and fluffy", tags=[canonical, other])
     assert "Sad and fluffy" not in titles(client.get(other.get_absolute_url()))
