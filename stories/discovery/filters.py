@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 
 from stories.models import Category, Rating, Tag, TaggedWork, Warning
-from stories.tags.names import clean_tag_name
+from stories.tags.names import clean_tag_name, name_key, tag_name_for_kind
 
 SORTS = {
     "updated": ("Date updated", ("-updated_at", "-id")),
@@ -149,7 +149,10 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
     names = [*data.get("include_names", []), *data.get("exclude_names", [])]
     if not slugs and not names:
         return [], []
-    lowered = [name.casefold() for name in names]
+    # Each typed name in its normal form, and as a relationship (name order does not
+    # matter there); compared lower-cased as the database's unique constraint does.
+    spellings = {name: {name_key(name), tag_name_for_kind("relationship", name).lower()} for name in names}
+    lowered = sorted({key for keys in spellings.values() for key in keys})
     found = list(
         Tag.objects.annotate(lname=Lower("name"))
         .filter(Q(slug__in=slugs) | Q(lname__in=lowered))
@@ -174,7 +177,7 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
             terms[key].append(term_for(by_slug[slug], False))
     for key, target in (("include_names", "tag"), ("exclude_names", "exclude")):
         for name in data.get(key, []):
-            matches = [tag for tag in found if tag.name.casefold() == name.casefold()]
+            matches = [tag for tag in found if tag.name.lower() in spellings[name]]
             if not matches:
                 form.add_error(key, f"There is no tag “{name[:80]}”.")
                 continue

@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Lower
 from taggit.models import TagBase, TaggedItemBase
 
 from stories.core.urlcache import tag_url
+from stories.tags.names import slug_base, tag_name_for_kind
 
 
 def tag_family_ids(tag) -> list[int]:
@@ -96,12 +97,36 @@ class Tag(TagBase):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The tag's page, or "" (logged) if a stored slug cannot be a URL."""
         return tag_url(self.slug)
 
     def slugify(self, tag, i=None):
-        # "A/B" and "A & B" are different relationships and need different URLs.
-        spelled = str(tag).replace("/", " x ").replace("&", " and ")
-        return super().slugify(spelled, i)
+        """A slug for the name `tag` (never empty, see names.slug_base); `i` numbers
+        a second tag whose name slugifies alike."""
+        base = slug_base(str(tag))
+        return base if i is None else f"{base}-{i + 1}"
+
+    def save(self, *args, **kwargs):
+        """Store the name in its normal form (every path, the admin included) and give
+        a new tag, or one whose stored slug is empty, a slug no other tag has."""
+        self.name = tag_name_for_kind(self.kind, self.name)
+        if not self.name:
+            raise ValueError("A tag name needs at least one visible character.")
+        if not self.slug:
+            self.slug = self.unique_slug()
+        return super(TagBase, self).save(*args, **kwargs)
+
+    def unique_slug(self) -> str:
+        """slug_base(name), numbered "-2", "-3" … past the slugs other tags hold. The
+        unique constraint still guards a race; the caller's transaction then fails
+        cleanly (no half-made tag)."""
+        base = self.slugify(self.name)
+        taken = set(Tag.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True))
+        slug, i = base, 1
+        while slug in taken:
+            slug = self.slugify(self.name, i)
+            i += 1
+        return slug
 
     @property
     def merged_into(self) -> "Tag":

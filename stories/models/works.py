@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 from stories.core.rendering import count_words, render, render_inline_markdown
 from stories.core.urlcache import work_url
 from stories.models.tags import TaggedWork, tag_family_ids
+from stories.works.rules import is_complete
 
 
 class Rating(models.TextChoices):
@@ -172,12 +173,21 @@ class Work(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            # Complete is derived from the counts on every path (AO3: "2/2" is complete);
+            # a partial save leaves it to work_recount, which knows the fresh counts.
+            self.is_complete = is_complete(chapters=self.chapter_count, expected=self.expected_chapters)
         # Rendered once here, so every path (forms, admin, imports) stores safe HTML.
         self.summary_html = render_inline_markdown(self.summary)
         self.notes_html = render_inline_markdown(self.notes)
         self.end_notes_html = render_inline_markdown(self.end_notes)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "summary_html", "notes_html", "end_notes_html"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                "summary_html",
+                "notes_html",
+                "end_notes_html",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
