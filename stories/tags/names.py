@@ -6,7 +6,8 @@ The normal form: Unicode NFC (so "Café" typed with U+00E9 and with e + U+0301 i
 name), invisible characters dropped (control and format characters such as NUL,
 zero-width spaces, direction marks, the BOM; a zero-width joiner survives only
 between two symbols, where it builds one emoji), every run of white space (of any
-script) one space, no space at either end, at most MAX_TAG_LENGTH characters.
+script) one space, no space at either end. Names longer than MAX_TAG_LENGTH are
+refused by the posting rules (works.rules), not cut.
 Width and accents are kept: "Ｎａｒｕｔｏ" and "Naruto" are different names, as on
 AO3, but both get working (distinct) slugs. Names compare without case (the
 database's lower(), see name_key)."""
@@ -49,12 +50,11 @@ def _visible(text: str) -> str:
 
 def clean_tag_name(name: str) -> str:
     """The normal form of a tag name (see the module docstring); "" when nothing
-    visible remains. Pure: str -> str, never raises."""
+    visible remains. Pure: str -> str, never raises; may be longer than MAX_TAG_LENGTH."""
     text = unicodedata.normalize("NFC", name)
-    text = " ".join(_visible(text).split())
-    # Cut at the limit, then tidy again: the cut may leave a trailing space or joiner.
-    text = text[:MAX_TAG_LENGTH].rstrip(" " + ZWJ)
-    return text
+    # Not cut at MAX_TAG_LENGTH: a longer name is refused with a message (works.rules),
+    # never silently shortened.
+    return " ".join(_visible(text).split())
 
 
 def normalise_relationship(name: str) -> str:

@@ -20,10 +20,9 @@ from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TagKind, Work
 from stories.tags.hints import tag_hints
-from stories.works import services
+from stories.works import rules, services
 from stories.works.forms import (
     MAX_CHAPTERS,
-    MAX_SUMMARY,
     MAX_TAGS,
     ChapterForm,
     ChapterFormSet,
@@ -34,6 +33,7 @@ from stories.works.forms import (
     chapter_initial_from_draft,
     link_initial_from_draft,
 )
+from stories.works.rules import WorkRefused
 from stories.works.uploads import SizeLimitUploadHandler
 
 # Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
@@ -124,17 +124,25 @@ def work_post(request: HttpRequest) -> HttpResponse:
             context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
-    work = services.work_compose(
-        creators=[request.user, *data["co_creators"]],
-        chapters=[chapter.draft() for chapter in chapters],
-        tags_by_kind=form.tags_by_kind(),
-        links=[link for link in (f.link() for f in links) if link is not None],
-        status=Work.Status.DRAFT if action == "draft" else Work.Status.POSTED,
-        series=data["series"],
-        new_series_title=data["new_series"].strip(),
-        series_position=data["series_position"],
-        **form.work_fields(),
-    )
+    try:
+        work = services.work_compose(
+            creators=[request.user, *data["co_creators"]],
+            chapters=[chapter.draft() for chapter in chapters],
+            tags_by_kind=form.tags_by_kind(),
+            links=[link for link in (f.link() for f in links) if link is not None],
+            status=Work.Status.DRAFT if action == "draft" else Work.Status.POSTED,
+            series=data["series"],
+            new_series_title=data["new_series"].strip(),
+            series_position=data["series_position"],
+            **form.work_fields(),
+        )
+    except WorkRefused as refused:
+        # Rules that need the chapters too ("3/2", "complete" with fewer chapters):
+        # nothing was saved (one transaction); each problem shows on its field.
+        _add_problems(form, refused.problems)
+        context["has_errors"] = True
+        context["previews"] = _previews(chapters)
+        return _render_work_form(request, context)
     messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
     return redirect(work)
 
@@ -194,16 +202,40 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
     return _render_work_form(request, context)
 
 
+def _add_problems(form, problems) -> None:
+    """Show each broken posting rule on its field of the work form (or above it)."""
+    for problem in problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+
+
 def review_warnings(draft) -> list[str]:
-    """What in an imported file will not post as it is, said before the author tries."""
+    """What in an imported file will not post as it is, said before the author tries:
+    every posting rule (works.rules) that posting will check, on the file's values."""
     found = []
-    if len(draft.title) > 255:
+    if len(draft.title) > rules.MAX_TITLE:
         found.append(f"The title is {len(draft.title):,} characters long; it was cut to 255. Check it below.")
-    tags = len(draft.fandoms) + len(draft.relationships) + len(draft.characters) + len(draft.freeforms)
-    if tags > MAX_TAGS:
-        found.append(f"The file has {tags} tags; a work may have at most {MAX_TAGS}. Remove some before posting.")
-    if len(draft.summary) > MAX_SUMMARY:
-        found.append(f"The summary is longer than {MAX_SUMMARY:,} characters; shorten it before posting.")
+    warnings = draft.warnings or [rules.CHOSE_NOT_TO_WARN]
+    expected, problem = rules.expected_for(
+        marked_complete=draft.is_complete, expected=draft.expected_chapters, chapters=len(draft.chapters)
+    )
+    problems = rules.work_problems(
+        title=draft.title[: rules.MAX_TITLE],
+        rating=draft.rating or "not_rated",
+        warnings=warnings,
+        tags_by_field={field: getattr(draft, field) for field in rules.TAG_FIELD_LABELS},
+        texts={
+            "summary": draft.summary,
+            "notes": draft.notes,
+            "end_notes": draft.end_notes,
+            "disclaimer": draft.disclaimer,
+        },
+        chapter_bodies=[chapter.body for chapter in draft.chapters],
+        expected_chapters=expected,
+    )
+    problems += [problem] if problem else []
+    for problem in problems:
+        found.append(f"{problem.message} Fix it below before posting.")
     return found
 
 
@@ -227,22 +259,27 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         context["has_errors"] = True
         return _render_work_form(request, context)
     data = form.cleaned_data
-    with transaction.atomic():
-        work = services.work_update(
-            work=work,
-            creators=_creators(request, work, data),
-            tags_by_kind=form.tags_by_kind(),
-            links=[link for link in (f.link() for f in links) if link is not None],
-            **form.work_fields(),
-        )
-        series = data["series"]
-        if data["new_series"].strip():
-            series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
-        services.work_set_series(work=work, series=series, position=data["series_position"])
-        for leaving in data["leave_series"]:
-            services.series_remove_work(series=leaving, work=work)
-        if _action(request, "save") == "post":
-            services.work_post(work=work)
+    try:
+        with transaction.atomic():
+            work = services.work_update(
+                work=work,
+                creators=_creators(request, work, data),
+                tags_by_kind=form.tags_by_kind(),
+                links=[link for link in (f.link() for f in links) if link is not None],
+                **form.work_fields(),
+            )
+            series = data["series"]
+            if data["new_series"].strip():
+                series = services.series_get_or_create(title=data["new_series"].strip(), creators=work.creators.all())
+            services.work_set_series(work=work, series=series, position=data["series_position"])
+            for leaving in data["leave_series"]:
+                services.series_remove_work(series=leaving, work=work)
+            if _action(request, "save") == "post":
+                services.work_post(work=work)
+    except WorkRefused as refused:
+        _add_problems(form, refused.problems)
+        context["has_errors"] = True
+        return _render_work_form(request, context)
     messages.success(request, "Your changes are saved.")
     return redirect(work)
 
@@ -292,7 +329,12 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
             "works/chapter_form.html",
             {"work": work, "form": form, "chapter": None, "previews": _previews([form])},
         )
-    chapter = services.chapter_add(work=work, **form.chapter_fields())
+    try:
+        chapter = services.chapter_add(work=work, **form.chapter_fields())
+    except WorkRefused as refused:
+        for problem in refused.problems:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        return render(request, "works/chapter_form.html", {"work": work, "form": form, "chapter": None, "previews": []})
     messages.success(request, f"{chapter.display_title} is added.")
     return redirect(chapter)
 

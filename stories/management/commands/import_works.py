@@ -2,6 +2,8 @@
 
 Each file is imported in its own transaction; a file that fails prints the reason,
 saves nothing, and makes the exit status non-zero while the others still import.
+Works obey the same posting rules as the post form (works.rules): a file that names
+no fandom is refused unless `--fandom NAME` gives one for such files.
 """
 
 from pathlib import Path
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from stories.accounts.services import user_get_or_create
 from stories.importers import ImportFailed, parse_upload
+from stories.works.rules import WorkRefused
 from stories.works.services import work_create_from_draft
 
 
@@ -22,8 +25,11 @@ class Command(BaseCommand):
         parser.add_argument("--creator", required=True, help="Username of the works' creator.")
         parser.add_argument("--create-user", action="store_true", help="Create the creator if missing.")
         parser.add_argument("--draft", action="store_true", help="Save as drafts instead of posting.")
+        parser.add_argument(
+            "--fandom", action="append", default=[], help="Fandom for files that name none (repeatable)."
+        )
 
-    def handle(self, *args, paths, creator, create_user, draft, **options):
+    def handle(self, *args, paths, creator, create_user, draft, fandom, **options):
         User = get_user_model()
         if create_user:
             user = user_get_or_create(username=creator)
@@ -37,8 +43,10 @@ class Command(BaseCommand):
                 if not path.is_file():
                     raise ImportFailed("no such file")
                 draft_value = parse_upload(path.name, path.read_bytes())
+                if not draft_value.fandoms:
+                    draft_value.fandoms = list(fandom)
                 work = work_create_from_draft(draft=draft_value, creators=[user], status="draft" if draft else "posted")
-            except (ImportFailed, OSError) as error:
+            except (ImportFailed, WorkRefused, OSError) as error:
                 failures += 1
                 self.stderr.write(f"{path}: {error}")
                 continue
