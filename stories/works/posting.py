@@ -19,6 +19,7 @@ from stories.discovery.blurbs import attach_blurbs
 from stories.importers import ImportFailed, parse_upload
 from stories.importers.base import max_upload_bytes
 from stories.models import Chapter, Tag, TagKind, Work
+from stories.readers.services import chapter_deletion_impact, work_deletion_impact
 from stories.tags.hints import tag_hints
 from stories.works import rules, services
 from stories.works.forms import (
@@ -309,7 +310,8 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Ask first (GET), then delete (POST)."""
     work = _work_for_editor(request, work_id)
     if request.method == "GET":
-        return render(request, "works/confirm_delete.html", {"work": work, "chapter": None})
+        impact = work_deletion_impact(work=work)
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": None, "impact": impact})
     title = work.title
     services.work_delete(work=work)
     messages.success(request, f"“{title}” is deleted.")
@@ -364,7 +366,8 @@ def chapter_delete(request: HttpRequest, work_id: int, position: int) -> HttpRes
         messages.error(request, "A work needs at least one chapter: delete the whole work instead.")
         return redirect("stories:work-edit", work.pk)
     if request.method == "GET":
-        return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter})
+        impact = chapter_deletion_impact(chapter=chapter)
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter, "impact": impact})
     services.chapter_delete(chapter=chapter)
     messages.success(request, f"{chapter.display_title} is deleted; the others are renumbered.")
     return redirect("stories:work-edit", work.pk)
