@@ -74,9 +74,7 @@ class Bookmark(models.Model):
     and the work's title and creators as they were, until the reader removes it."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bookmarks")
-    work = models.ForeignKey(
-        "stories.Work", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookmarks"
-    )
+    work = models.ForeignKey("stories.Work", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookmarks")
     work_deleted = models.BooleanField(default=False, help_text="The bookmarked work has been deleted.")
     work_title = models.CharField(max_length=255, blank=True, help_text="The deleted work's title.")
     work_creators = models.CharField(max_length=500, blank=True, help_text="The deleted work's creators.")
