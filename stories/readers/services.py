@@ -266,7 +266,7 @@ def bookmarks_keep_for_deleted_work(*, work: Work) -> int:
         WorkCreator.objects.filter(work=work).order_by("position", "id").values_list("user__username", flat=True)
     )
     return Bookmark.objects.filter(work=work).update(
-        work_deleted=True, work_title=work.title[:255], work_creators=creators[:500]
+        work=None, work_deleted=True, work_title=work.title[:255], work_creators=creators[:500]
     )
 
 
