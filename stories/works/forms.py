@@ -78,7 +78,7 @@ class TagListField(forms.CharField):
 class WorkForm(forms.Form):
     """A work's metadata: used to post, to review an upload and to edit."""
 
-    title = forms.CharField(max_length=255)
+    title = TextField(max_length=255)
     co_creators = forms.CharField(
         required=False,
         max_length=2000,

@@ -14,6 +14,7 @@ works.services, the admin) refuses the same things with the same words.
 
 Each problem names its field (a WorkForm field name) and the rule."""
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -64,9 +65,15 @@ class WorkRefused(ValueError):
         super().__init__(" ".join(problem.message for problem in self.problems))
 
 
+# C0 controls but tab and line feed, DEL, C1 controls, and lone surrogates: nothing a
+# reader can see, XML 1.0 (feeds, EPUB) cannot carry most of them, PostgreSQL no NUL.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def normalise_newlines(text: str) -> str:
-    """CRLF and lone CR -> LF: what a browser's textarea counts and what we store."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """CRLF and lone CR -> LF, control characters dropped: what a browser's textarea
+    counts, and what is stored."""
+    return CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def browser_length(text: str) -> int:
