@@ -50,10 +50,15 @@ def normalise_and_merge_tags(apps, schema_editor):
 
     groups: dict[tuple[str, str], list] = defaultdict(list)
     normal_names: dict[int, str] = {}
-    for tag in Tag.objects.order_by("id"):
-        name = tag_name_for_kind(tag.kind, tag.name)[:MAX_TAG_LENGTH] or f"Tag {tag.pk}"
-        normal_names[tag.pk] = name
-        groups[(tag.kind, name.lower())].append(tag)
+    tags = list(Tag.objects.order_by("id"))
+    for tag in tags:
+        normal_names[tag.pk] = tag_name_for_kind(tag.kind, tag.name)[:MAX_TAG_LENGTH] or f"Tag {tag.pk}"
+    # Grouped by the database's lower(), which the unique constraint compares.
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT n, lower(n) FROM unnest(%s::text[]) AS n", [sorted(set(normal_names.values()))])
+        lowered = dict(cursor.fetchall())
+    for tag in tags:
+        groups[(tag.kind, lowered[normal_names[tag.pk]])].append(tag)
 
     keepers = []
     for tags in groups.values():

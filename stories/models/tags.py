@@ -18,6 +18,14 @@ class TagQuerySet(models.QuerySet):
     def get_by_natural_key(self, name):
         return self.get(name=name)
 
+    def named(self, *names: str):
+        """Tags whose name equals one of `names` ignoring case, compared with the
+        database's lower() on both sides: exactly what the unique constraint compares
+        (Python's str.lower and PostgreSQL's differ on a few letters, e.g. "İ", "K")."""
+        if not names:
+            return self.none()
+        return self.alias(lname=Lower("name")).filter(lname__in=[Lower(models.Value(name)) for name in names])
+
     def canonical_or_free(self):
         """Tags that have their own page of works: everything but synonyms."""
         return self.filter(synonym_of__isnull=True)

@@ -8,7 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
 from stories.models import Tag, TagKind
-from stories.tags.names import MAX_TAG_LENGTH, name_key, tag_name_for_kind
+from stories.tags.names import MAX_TAG_LENGTH, tag_name_for_kind
 from stories.tags.wrangling import (
     WranglingError,
     tags_make_synonyms,
@@ -133,8 +133,7 @@ class TagAdminForm(forms.ModelForm):
                 self.add_error("name", f"A tag may be at most {MAX_TAG_LENGTH} characters (this one has {len(name)}).")
             else:
                 data["name"] = self.instance.name = name
-                twins = Tag.objects.filter(kind=kind, name__iexact=name).exclude(pk=self.instance.pk)
-                if any(name_key(twin.name) == name_key(name) for twin in twins):
+                if Tag.objects.filter(kind=kind).named(name).exclude(pk=self.instance.pk).exists():
                     self.add_error("name", f"There is already a {kind} tag “{name}”: merge into it instead.")
         return data
 

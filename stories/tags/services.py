@@ -19,7 +19,7 @@ def tags_get_or_create(*, kind: str, names: Iterable[str]) -> list[Tag]:
             continue
         if len(name) > MAX_TAG_LENGTH:
             raise ValueError(f"A tag may be at most {MAX_TAG_LENGTH} characters: “{name[:40]}…” is longer.")
-        tag = Tag.objects.filter(kind=kind, name__iexact=name).first()
+        tag = Tag.objects.filter(kind=kind).named(name).order_by("pk").first()
         if tag is None:
             tag = Tag(kind=kind, name=name)
             tag.save()
