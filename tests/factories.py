@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
 from stories.models import Chapter, Series, SeriesPart, Tag, TaggedWork, TagKind, Work, WorkCreator
+from stories.works.services import work_recount
 
 PASSWORD = "a-long-test-password-42"
 
@@ -67,6 +68,14 @@ class WorkFactory(factory.django.DjangoModelFactory):
     def tags(work, create, extracted, **kwargs):
         for tag in extracted or []:
             TaggedWork.objects.create(content_object=work, tag=tag)
+
+    @factory.post_generation
+    def is_complete(work, create, extracted, **kwargs):
+        # Complete is derived ("n/n"): `is_complete=True` means "expects the chapters it has".
+        if extracted and create:
+            Work.objects.filter(pk=work.pk, expected_chapters__isnull=True).update(expected_chapters=work.chapter_count)
+            work_recount(work_id=work.pk)
+            work.refresh_from_db(fields=["expected_chapters", "is_complete", "word_count", "chapter_count"])
 
 
 class ChapterFactory(factory.django.DjangoModelFactory):

@@ -5,14 +5,14 @@ Django's template engine resolves every variable through a chain of lookups; for
 list page of twenty blurbs that was most of the page's rendering time. Jinja2
 compiles a template to Python once. The globals and filters below are the few the
 hot templates use, each doing what its Django namesake does: `url` reverses a URL
-name, `tag_url`/`user_url` build the links a blurb repeats (core.urlcache), `date`
+name, `tag_url`/`user_url` build the links a blurb repeats (core.urlcache; "" for a stored value that makes no URL, shown unlinked), `date`
 formats like Django's |date, and `intcomma` groups digits as English does."""
 
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from jinja2 import Environment
 
-from stories.core.urlcache import url_maker
+from stories.core.urlcache import tag_url, user_url
 
 
 def _intcomma(value: int) -> str:
@@ -20,17 +20,9 @@ def _intcomma(value: int) -> str:
     return f"{value:,}"
 
 
-def _tag_url(slug: str) -> str:
-    return url_maker("stories:tag-detail")(slug)
-
-
-def _user_url(username: str) -> str:
-    return url_maker("stories:user-detail")(username)
-
-
 def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
-    env.globals.update(url=reverse, tag_url=_tag_url, user_url=_user_url)
+    env.globals.update(url=reverse, tag_url=tag_url, user_url=user_url)
     env.filters.update(date=date_filter, intcomma=_intcomma)
     return env

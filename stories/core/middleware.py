@@ -1,4 +1,4 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import render
 
 
@@ -23,3 +23,25 @@ class RejectNulMiddleware:
 
 def _has_nul(query_dict) -> bool:
     return any("\x00" in key or any("\x00" in value for value in values) for key, values in query_dict.lists())
+
+
+class AllowedMethodsMiddleware:
+    """No page of the archive serves PUT, PATCH, DELETE, TRACE, CONNECT or any
+    invented method: answer them 405 (with the Allow header) before any view runs,
+    so a view written for GET cannot answer `TRACE /` with a page. Views narrow the
+    set further (require_POST …)."""
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+    # The read API's few writes are PUT and DELETE on its own routes, which answer
+    # 405 themselves for any other method (django-ninja routes by method).
+    API_PREFIX = "/api/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if request.method not in self.ALLOWED and not request.path.startswith(self.API_PREFIX):
+            response = HttpResponseNotAllowed(self.ALLOWED)
+            response.content = b"This method is not allowed here."
+            return response
+        return self.get_response(request)

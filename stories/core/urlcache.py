@@ -7,18 +7,21 @@ and URLconf with a placeholder, and the value is put in its place, quoted as
 reverse() quotes it; the parts are dropped whenever the URLconf setting changes.
 tests/test_urlcache.py checks the strings against reverse()."""
 
+import logging
 from collections.abc import Callable
 from functools import lru_cache
 from urllib.parse import quote
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 
 _PLACEHOLDER = "987654321"
 # What reverse() leaves unquoted in a path: RFC 3986's pchar.
 _PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
+
+logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=64)
@@ -29,19 +32,39 @@ def _parts(name: str, prefix: str, urlconf) -> tuple[str, str]:
 
 def url_maker(name: str) -> Callable[[str], str]:
     """value -> the URL of `name` with that one argument, for the current script
-    prefix and URLconf: looked up once for a loop over many links."""
+    prefix and URLconf: looked up once for a loop over many links.
+
+    A stored value that cannot be a URL (an empty slug, one with a "/") gives "":
+    the row is logged and shown without a link, never a 500 for every visitor of
+    every page that lists it (see safe_reverse)."""
     head, tail = _parts(name, get_script_prefix(), get_urlconf())
 
     def make(value: str) -> str:
         if not value or "/" in value or value in (".", ".."):
             # Not a single plain path segment: reverse() decides (and may refuse).
-            return reverse(name, args=[value])
+            return safe_reverse(name, value)
         return f"{head}{quote(value, safe=_PATH_SAFE)}{tail}"
 
     return make
 
 
+def safe_reverse(name: str, *args) -> str:
+    """reverse(name, args) for values read from the database, or "" (logged) when
+    they cannot form that URL. Templates show an unlinked name for ""."""
+    try:
+        return reverse(name, args=list(args))
+    except NoReverseMatch:
+        logger.warning("No URL %s for the stored value(s) %r: shown unlinked.", name, args)
+        return ""
+
+
+def user_url(username: str) -> str:
+    """The URL of a person's page, or "" when the stored username cannot be one."""
+    return url_maker("stories:user-detail")(username)
+
+
 def tag_url(slug: str) -> str:
+    """The URL of a tag's page, or "" when the stored slug cannot be one."""
     return url_maker("stories:tag-detail")(slug)
 
 

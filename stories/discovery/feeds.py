@@ -2,6 +2,7 @@
 an author. Built on Django's syndication framework; entries are the works a guest
 would see in the matching list."""
 
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -9,12 +10,20 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from stories.discovery.query import WorksQuery
 from stories.models import Tag
 
 FEED_LENGTH = 20
 User = get_user_model()
+# What XML 1.0 cannot carry (Django's feed writer raises on it): a stored title with
+# such a character must not make the feed answer 500 for every reader.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
 
 
 @dataclass
@@ -28,32 +37,34 @@ class _WorksFeed(Feed):
     feed_type = Atom1Feed
 
     def title(self, source: FeedSource) -> str:
-        return source.title
+        return _xml(source.title)
 
     def link(self, source: FeedSource) -> str:
         return source.link
 
     def subtitle(self, source: FeedSource) -> str:
-        return f"{source.title}, newest first."
+        return _xml(f"{source.title}, newest first.")
 
     def items(self, source: FeedSource) -> list:
         return source.works
 
     def item_title(self, work) -> str:
-        return work.title
+        return _xml(work.title)
 
     def item_description(self, work) -> str:
         # summary_html is sanitised when the work is saved (stories.core.rendering).
-        tags = ", ".join(item.tag.name for item in work.tagged_items.all())
+        tags = ", ".join(escape(item.tag.name) for item in work.tagged_items.all())
         rating = work.get_rating_display()
         words = f"{work.word_count:,} words"
-        return f"<p>{rating} · {words} · {work.chapters_display} chapters</p><p>Tags: {tags}</p>{work.summary_html}"
+        return _xml(
+            f"<p>{rating} · {words} · {work.chapters_display} chapters</p><p>Tags: {tags}</p>{work.summary_html}"
+        )
 
     def item_link(self, work) -> str:
         return work.get_absolute_url()
 
     def item_author_name(self, work) -> str:
-        return ", ".join(user.username for user in work.creator_users) or "Anonymous"
+        return _xml(", ".join(user.username for user in work.creator_users) or "Anonymous")
 
     def item_pubdate(self, work):
         return work.updated_at
@@ -62,7 +73,7 @@ class _WorksFeed(Feed):
         return work.updated_at
 
     def item_categories(self, work) -> list[str]:
-        return [item.tag.name for item in work.tagged_items.all()]
+        return [_xml(item.tag.name) for item in work.tagged_items.all()]
 
 
 class WorksFeed(_WorksFeed):

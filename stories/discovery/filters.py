@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.http import QueryDict
@@ -25,7 +26,7 @@ from django.utils.translation import get_language_info
 
 from stories.discovery.search import MAX_QUERY_LENGTH, clean_query, search_works
 from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
-from stories.tags.names import clean_tag_name
+from stories.tags.names import clean_tag_name, tag_name_for_kind
 
 SORTS = {
     "updated": ("Date updated", ("-updated_at", "-id")),
@@ -179,6 +180,15 @@ def _split_names(raw: str) -> list[str]:
     return names
 
 
+def _db_lower(names: list[str]) -> dict[str, str]:
+    """name -> PostgreSQL's lower(name), in one query (none for no names)."""
+    if not names:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n, lower(n) FROM unnest(%s::text[]) AS n", [names])
+        return dict(cursor.fetchall())
+
+
 @dataclass
 class TagTerm:
     """One chosen tag: shown as `tag`, matched through every id of its family."""
@@ -195,12 +205,18 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
     names = [*data.get("include_names", []), *data.get("exclude_names", [])]
     if not slugs and not names:
         return [], []
-    lowered = [name.casefold() for name in names]
+    # Each typed name in its normal form, and as a relationship (name order does not
+    # matter there); compared lower-cased as the database's unique constraint does.
+    spellings = {name: {clean_tag_name(name), tag_name_for_kind("relationship", name)} for name in names}
+    typed = sorted({spelling for each in spellings.values() for spelling in each})
     found = list(
-        Tag.objects.annotate(lname=Lower("name"))
-        .filter(Q(slug__in=slugs) | Q(lname__in=lowered))
+        Tag.objects.filter(Q(slug__in=slugs) | Q(pk__in=Tag.objects.named(*typed).values("pk")))
+        .annotate(lname=Lower("name"))
         .select_related("synonym_of")
     )
+    # Which tag answers which typed name: the database's lower() decides, as it does
+    # for uniqueness (Python's str.lower differs on a few letters).
+    typed_lower = _db_lower(typed)
     roots = {tag.synonym_of_id or tag.pk for tag in found}
     family: dict[int, list[int]] = {root: [root] for root in roots}
     for pk, root in Tag.objects.filter(synonym_of_id__in=roots).values_list("pk", "synonym_of_id"):
@@ -220,7 +236,8 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
             terms[key].append(term_for(by_slug[slug], False))
     for key, target in (("include_names", "tag"), ("exclude_names", "exclude")):
         for name in data.get(key, []):
-            matches = [tag for tag in found if tag.name.casefold() == name.casefold()]
+            keys = {typed_lower[spelling] for spelling in spellings[name]}
+            matches = [tag for tag in found if tag.lname in keys]
             if not matches:
                 form.add_error(key, f"There is no tag “{name[:80]}”.")
                 continue

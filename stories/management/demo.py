@@ -113,7 +113,7 @@ class DemoWorld:
             summary=" ".join(self.sentence() for _ in range(self.random.randint(1, 3))),
             notes=self.sentence() if self.random.random() < 0.4 else "",
             rating=self.random.choice(RATINGS),
-            warnings=list(dict.fromkeys(self.random.sample(WARNINGS, self.random.randint(1, 2)))),
+            warnings=self.warnings(),
             categories=list(dict.fromkeys(self.random.sample(CATEGORIES, self.random.randint(1, 2)))),
             fandoms=[fandom.name] + ([crossover.name] if crossover and crossover is not fandom else []),
             characters=list(dict.fromkeys(characters)),
@@ -128,6 +128,14 @@ class DemoWorld:
             else (chapter_count + self.random.randint(1, 10) if self.random.random() < 0.5 else None),
             chapters=chapters,
         )
+
+    def warnings(self) -> list[str]:
+        """One or two archive warnings that obey AO3's rule: "No Archive Warnings
+        Apply" (none) stands alone; "Creator Chose Not To Use" may join specific ones."""
+        chosen = list(dict.fromkeys(self.random.sample(WARNINGS, self.random.randint(1, 2))))
+        if "none" in chosen and len(chosen) > 1:
+            return ["none"]
+        return chosen
 
     def username(self) -> str:
         return self.fake.unique.user_name()

@@ -69,8 +69,15 @@ class Comment(models.Model):
 
 
 class Bookmark(models.Model):
+    """A reader's bookmark of a work or a series. When the work is deleted the bookmark
+    stays (as on AO3: "This work has been deleted"), with the reader's note and tags
+    and the work's title and creators as they were, until the reader removes it."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="bookmarks")
-    work = models.ForeignKey("stories.Work", null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks")
+    work = models.ForeignKey("stories.Work", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookmarks")
+    work_deleted = models.BooleanField(default=False, help_text="The bookmarked work has been deleted.")
+    work_title = models.CharField(max_length=255, blank=True, help_text="The deleted work's title.")
+    work_creators = models.CharField(max_length=500, blank=True, help_text="The deleted work's creators.")
     series = models.ForeignKey(
         "stories.Series", null=True, blank=True, on_delete=models.CASCADE, related_name="bookmarks"
     )
@@ -86,7 +93,9 @@ class Bookmark(models.Model):
         ordering = ["-updated_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(work__isnull=False, series__isnull=True) | Q(work__isnull=True, series__isnull=False),
+                condition=Q(work__isnull=False, series__isnull=True, work_deleted=False)
+                | Q(work__isnull=True, series__isnull=False, work_deleted=False)
+                | Q(work__isnull=True, series__isnull=True, work_deleted=True),
                 name="bookmark_one_target",
             ),
             models.UniqueConstraint(
@@ -147,10 +156,16 @@ class Subscription(models.Model):
 
 
 class InboxItem(models.Model):
+    """A notice in a reader's inbox. It names the rows it points at, so that deleting
+    the work, chapter or comment deletes the notice too: no link in an inbox leads
+    to a page that is gone."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
     message = models.CharField(max_length=500)
     url = models.CharField(max_length=500, blank=True)
     work = models.ForeignKey("stories.Work", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    chapter = models.ForeignKey("stories.Chapter", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

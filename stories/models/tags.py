@@ -4,6 +4,7 @@ from django.db.models.functions import Coalesce, Lower
 from taggit.models import TagBase, TaggedItemBase
 
 from stories.core.urlcache import tag_url
+from stories.tags.names import slug_base, tag_name_for_kind
 
 
 def tag_family_ids(tag) -> list[int]:
@@ -16,6 +17,14 @@ def tag_family_ids(tag) -> list[int]:
 class TagQuerySet(models.QuerySet):
     def get_by_natural_key(self, name):
         return self.get(name=name)
+
+    def named(self, *names: str):
+        """Tags whose name equals one of `names` ignoring case, compared with the
+        database's lower() on both sides: exactly what the unique constraint compares
+        (Python's str.lower and PostgreSQL's differ on a few letters, e.g. "İ", "K")."""
+        if not names:
+            return self.none()
+        return self.alias(lname=Lower("name")).filter(lname__in=[Lower(models.Value(name)) for name in names])
 
     def canonical_or_free(self):
         """Tags that have their own page of works: everything but synonyms."""
@@ -96,12 +105,36 @@ class Tag(TagBase):
         return self.name
 
     def get_absolute_url(self) -> str:
+        """The tag's page, or "" (logged) if a stored slug cannot be a URL."""
         return tag_url(self.slug)
 
     def slugify(self, tag, i=None):
-        # "A/B" and "A & B" are different relationships and need different URLs.
-        spelled = str(tag).replace("/", " x ").replace("&", " and ")
-        return super().slugify(spelled, i)
+        """A slug for the name `tag` (never empty, see names.slug_base); `i` numbers
+        a second tag whose name slugifies alike."""
+        base = slug_base(str(tag))
+        return base if i is None else f"{base}-{i + 1}"
+
+    def save(self, *args, **kwargs):
+        """Store the name in its normal form (every path, the admin included) and give
+        a new tag, or one whose stored slug is empty, a slug no other tag has."""
+        self.name = tag_name_for_kind(self.kind, self.name)
+        if not self.name:
+            raise ValueError("A tag name needs at least one visible character.")
+        if not self.slug:
+            self.slug = self.unique_slug()
+        return super(TagBase, self).save(*args, **kwargs)
+
+    def unique_slug(self) -> str:
+        """slug_base(name), numbered "-2", "-3" … past the slugs other tags hold. The
+        unique constraint still guards a race; the caller's transaction then fails
+        cleanly (no half-made tag)."""
+        base = self.slugify(self.name)
+        taken = set(Tag.objects.filter(slug__startswith=base).exclude(pk=self.pk).values_list("slug", flat=True))
+        slug, i = base, 1
+        while slug in taken:
+            slug = self.slugify(self.name, i)
+            i += 1
+        return slug
 
     @property
     def merged_into(self) -> "Tag":

@@ -13,6 +13,7 @@ from stories.core.rendering import count_words, render, render_inline_markdown
 from stories.core.text import one_line
 from stories.core.urlcache import work_url
 from stories.models.tags import TaggedWork, tag_family_ids
+from stories.works.rules import is_complete
 
 
 class Rating(models.TextChoices):
@@ -173,6 +174,10 @@ class Work(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            # Complete is derived from the counts on every path (AO3: "2/2" is complete);
+            # a partial save leaves it to work_recount, which knows the fresh counts.
+            self.is_complete = is_complete(chapters=self.chapter_count, expected=self.expected_chapters)
         # Rendered once here, so every path (forms, admin, imports) stores safe HTML
         # and a title that is one line (a CR/LF in it would break a mail header).
         self.title = one_line(self.title)

@@ -15,6 +15,7 @@ from stories.readers.services import (
     ReaderActionRefused,
     bookmark_tags_parse,
 )
+from stories.tags.names import clean_tag_name
 
 User = get_user_model()
 
@@ -112,7 +113,9 @@ class PreferenceForm(forms.Form):
     def clean_muted_tags(self) -> list[Tag]:
         tags, unknown = [], []
         for name in _names(self.cleaned_data["muted_tags"]):
-            tag = Tag.objects.filter(name__iexact=name).order_by("pk").first()
+            # The normal form every tag path uses (tags.names): any spelling finds it.
+            name = clean_tag_name(name)
+            tag = Tag.objects.named(name).order_by("pk").first()
             if tag is None:
                 unknown.append(name)
             elif tag not in tags:

@@ -34,10 +34,15 @@ def _absolute(url: str) -> str:
     return f"{settings.SITE_URL}{url}"
 
 
-def _notify(*, users: Iterable[AbstractBaseUser], work: Work, message: str, url: str) -> int:
-    """One inbox entry per user, and one queued email for those with an address."""
+def _notify(
+    *, users: Iterable[AbstractBaseUser], work: Work, message: str, url: str, chapter: Chapter | None = None
+) -> int:
+    """One inbox entry per user (deleted with the work, or the chapter it names), and
+    one queued email for those with an address."""
     users = list(users)
-    InboxItem.objects.bulk_create([InboxItem(user=u, work=work, message=message[:500], url=url) for u in users])
+    InboxItem.objects.bulk_create(
+        [InboxItem(user=u, work=work, chapter=chapter, message=message[:500], url=url) for u in users]
+    )
     emails = []
     for u in users:
         if u.email:
@@ -79,6 +84,7 @@ def subscriptions_notify_chapter(*, chapter: Chapter) -> int:
         work=work,
         message=f"New chapter of {work.title}: {chapter.display_title}",
         url=chapter.get_absolute_url(),
+        chapter=chapter,
     )
 
 

@@ -135,11 +135,23 @@ def comment_add(
     for creator_id in WorkCreator.objects.filter(work=work).values_list("user_id", flat=True):
         if creator_id not in notified:
             notified.add(creator_id)
-            items.append(InboxItem(user_id=creator_id, work=work, url=url, message=f"{who} commented on {work.title}"))
+            items.append(
+                InboxItem(
+                    user_id=creator_id,
+                    work=work,
+                    comment=comment,
+                    url=url,
+                    message=f"{who} commented on {work.title}",
+                )
+            )
     if parent is not None and parent.user_id and parent.user_id not in notified:
         items.append(
             InboxItem(
-                user_id=parent.user_id, work=work, url=url, message=f"{who} replied to your comment on {work.title}"
+                user_id=parent.user_id,
+                work=work,
+                comment=comment,
+                url=url,
+                message=f"{who} replied to your comment on {work.title}",
             )
         )
     InboxItem.objects.bulk_create(items)
@@ -177,8 +189,10 @@ def comment_delete(*, comment: Comment, user: AbstractBaseUser) -> None:
         comment.is_deleted = True
         comment.body = ""
         comment.save()
+        # Its text is gone: the notices about it would lead to an empty placeholder.
+        InboxItem.objects.filter(comment=comment).delete()
     else:
-        comment.delete()
+        comment.delete()  # its notices go with it (InboxItem.comment cascades)
     Work.objects.filter(pk=comment.work_id).update(comment_count=F("comment_count") - 1)
 
 
@@ -242,6 +256,34 @@ def bookmark_delete(*, bookmark: Bookmark, user: AbstractBaseUser) -> None:
     if bookmark.work_id and _counts_publicly(bookmark):
         Work.objects.filter(pk=bookmark.work_id).update(bookmark_count=F("bookmark_count") - 1)
     bookmark.delete()
+
+
+def bookmarks_keep_for_deleted_work(*, work: Work) -> int:
+    """Before `work` is deleted: its bookmarks stay in their readers' lists as "This
+    work has been deleted", keeping the title and creators as they were (the foreign
+    key then becomes NULL). Returns how many bookmarks it kept."""
+    creators = ", ".join(
+        WorkCreator.objects.filter(work=work).order_by("position", "id").values_list("user__username", flat=True)
+    )
+    return Bookmark.objects.filter(work=work).update(
+        work=None, work_deleted=True, work_title=work.title[:255], work_creators=creators[:500]
+    )
+
+
+def work_deletion_impact(*, work: Work) -> dict[str, int]:
+    """What deleting `work` touches, for the author's confirmation page: readers'
+    bookmarks (kept as "deleted"), comments, subscriptions and kudos (gone)."""
+    return {
+        "bookmarks": Bookmark.objects.filter(work=work).count(),
+        "comments": Comment.objects.filter(work=work).count(),
+        "subscriptions": Subscription.objects.filter(work=work).count(),
+        "kudos": work.kudos.count(),
+    }
+
+
+def chapter_deletion_impact(*, chapter: Chapter) -> dict[str, int]:
+    """What deleting `chapter` touches: its comments (and their notices)."""
+    return {"comments": Comment.objects.filter(chapter=chapter).count()}
 
 
 # Subscriptions (the notifications they bring are in readers.notifications) ------

@@ -241,8 +241,9 @@ def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
     own = request.user.is_authenticated and request.user.pk == person.pk
     bookmarks = Bookmark.objects.filter(user=person, for_later=False)
     if not own:
+        # A deleted work's bookmark is its reader's own business: only they see it.
         bookmarks = bookmarks.filter(is_private=False).filter(
-            Q(work__isnull=True) | Q(work__status="posted", work__is_hidden=False)
+            Q(series__isnull=False) | Q(work__status="posted", work__is_hidden=False)
         )
     tag = request.GET.get("tag", "").strip()
     if tag:

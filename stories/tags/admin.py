@@ -8,6 +8,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.template.response import TemplateResponse
 
 from stories.models import Tag, TagKind
+from stories.tags.names import MAX_TAG_LENGTH, tag_name_for_kind
 from stories.tags.wrangling import (
     WranglingError,
     tags_make_synonyms,
@@ -113,8 +114,33 @@ def _kinds(queryset) -> list[str]:
     return list(queryset.values_list("kind", flat=True).distinct())
 
 
+class TagAdminForm(forms.ModelForm):
+    """A tag's name in the normal form every other path uses (tags.names), unique per
+    kind without regard to case: a clear message instead of a database error."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "kind", "canonical", "synonym_of", "parents"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind") or self.instance.kind
+        if "name" in data:
+            name = tag_name_for_kind(kind, data["name"])
+            if not name:
+                self.add_error("name", "A tag name needs at least one visible character.")
+            elif len(name) > MAX_TAG_LENGTH:
+                self.add_error("name", f"A tag may be at most {MAX_TAG_LENGTH} characters (this one has {len(name)}).")
+            else:
+                data["name"] = self.instance.name = name
+                if Tag.objects.filter(kind=kind).named(name).exclude(pk=self.instance.pk).exists():
+                    self.add_error("name", f"There is already a {kind} tag “{name}”: merge into it instead.")
+        return data
+
+
 @admin.register(Tag)
 class TagAdmin(TagWranglingMixin, admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "kind", "canonical", "synonym_of"]
     list_filter = ["kind", "canonical"]
     search_fields = ["name"]

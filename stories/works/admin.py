@@ -2,7 +2,9 @@
 tags.admin, reports and comments in readers.admin). Moderators are staff in the *Moderators* group; every
 change made here is recorded in Django's admin log (LogEntry)."""
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from stories.models import (
@@ -10,10 +12,12 @@ from stories.models import (
     Series,
     SeriesPart,
     TaggedWork,
+    TagKind,
     Work,
     WorkCreator,
     WorkLink,
 )
+from stories.works import rules
 from stories.works.services import work_links_resolve, work_recount
 
 
@@ -43,11 +47,78 @@ class WorkLinkInline(admin.TabularInline):
     formfield_overrides = HTTPS_URLS
 
 
+class TaggedWorkFormSet(forms.BaseInlineFormSet):
+    """AO3's tag rules on a moderator's edit: a fandom, at most MAX_TAGS tags."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data["tag"]
+            for form in self.forms
+            if form.cleaned_data.get("tag") and not form.cleaned_data.get("DELETE")
+        ]
+        if not any(tag.kind == TagKind.FANDOM for tag in kept):
+            raise ValidationError("Fandoms: a work needs at least one fandom tag.")
+        if len(kept) > rules.MAX_TAGS:
+            raise ValidationError(f"A work may have at most {rules.MAX_TAGS} tags; this one has {len(kept)}.")
+
+
 class TaggedWorkInline(admin.TabularInline):
     model = TaggedWork
+    formset = TaggedWorkFormSet
     extra = 1
     autocomplete_fields = ["tag"]
     verbose_name = "tag"
+
+
+class WorkAdminForm(forms.ModelForm):
+    """The work's own columns under AO3's posting rules (works.rules), counted as the
+    browser counts them; the tags are checked by TaggedWorkFormSet."""
+
+    class Meta:
+        model = Work
+        # The admin's fieldsets choose what shows; these are the columns it may write.
+        fields = [
+            "title",
+            "summary",
+            "disclaimer",
+            "notes",
+            "end_notes",
+            "rating",
+            "warnings",
+            "categories",
+            "language",
+            "status",
+            "published_on",
+            "updated_at",
+            "expected_chapters",
+            "restricted",
+            "is_hidden",
+            "hidden_reason",
+            "hit_count",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        texts = {}
+        for name in ("summary", "notes", "end_notes", "disclaimer"):
+            if isinstance(data.get(name), str):
+                data[name] = texts[name] = rules.normalise_newlines(data[name])
+        chapters = self.instance.chapter_count if self.instance.pk else 0
+        problems = rules.work_problems(
+            title=data.get("title") or "",
+            rating=data.get("rating") or "",
+            warnings=data.get("warnings") or [],
+            tags_by_field=None,
+            texts=texts,
+            expected_chapters=data.get("expected_chapters"),
+            chapter_count=chapters,
+        )
+        for problem in problems:
+            field = problem.field if problem.field in self.fields else None
+            if field is None or field not in self.errors:
+                self.add_error(field, problem.message)
+        return data
 
 
 class SeriesPartInline(admin.TabularInline):
@@ -71,7 +142,17 @@ class WorkAdmin(admin.ModelAdmin):
     list_filter = ["status", "rating", "is_complete", "is_hidden", "restricted", "language"]
     search_fields = ["title", "creators__username", "summary"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["word_count", "chapter_count", "kudos_count", "comment_count", "bookmark_count", "created_at"]
+    form = WorkAdminForm
+    # Complete is derived from chapters and the expected count (works.rules.is_complete).
+    readonly_fields = [
+        "is_complete",
+        "word_count",
+        "chapter_count",
+        "kudos_count",
+        "comment_count",
+        "bookmark_count",
+        "created_at",
+    ]
     inlines = [WorkCreatorInline, TaggedWorkInline, WorkLinkInline, ChapterInline]
     actions = ["hide_works", "unhide_works"]
     fieldsets = [

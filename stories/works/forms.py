@@ -1,5 +1,6 @@
 """Forms for accounts and authoring. Forms validate; services (stories.works.services) write."""
 
+import datetime
 import re
 
 from django import forms
@@ -12,20 +13,31 @@ from django.utils import timezone
 from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
-from stories.tags.names import MAX_TAG_LENGTH
+from stories.tags.names import MAX_TAG_LENGTH, split_tag_names
+from stories.works import rules
 from stories.works.consent import invitation_refusal, invitations_pending
 
 User = get_user_model()
 
-# AO3's own limits, which authors already know.
-MAX_TAGS = 75
-MAX_SUMMARY = 1250
-MAX_NOTES = 5000
-MAX_CHAPTER_CHARS = 500_000
-MAX_CHAPTERS = 200
+# AO3's own limits, which authors already know (works.rules holds them).
+MAX_TAGS = rules.MAX_TAGS
+MAX_SUMMARY = rules.MAX_SUMMARY
+MAX_NOTES = rules.MAX_NOTES
+MAX_CHAPTER_CHARS = rules.MAX_CHAPTER_CHARS
+MAX_CHAPTERS = rules.MAX_CHAPTERS
 MAX_CO_CREATORS = 10
 LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d{1,18})/?(?:[?#].*)?$")
+
+
+class TextField(forms.CharField):
+    """A CharField whose length is counted as the browser's maxlength counts it: line
+    endings become LF before validation (a browser sends CRLF but counts one
+    character), and LF is what is stored."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return rules.normalise_newlines(value) if isinstance(value, str) else value
 
 
 def split_tags(value: str) -> list[str]:
@@ -42,27 +54,33 @@ def split_tags(value: str) -> list[str]:
 class TagListField(forms.CharField):
     """Comma-separated tag names; each at most MAX_TAG_LENGTH characters."""
 
-    def __init__(self, *, datalist: str, **kwargs):
+    def __init__(self, *, datalist: str, kind: str = "", **kwargs):
+        self.kind = kind
         kwargs.setdefault("required", False)
         kwargs.setdefault("max_length", 20_000)
         kwargs.setdefault("help_text", "Separate tags with commas.")
-        super().__init__(**kwargs)
+        forms.CharField.__init__(self, **kwargs)
         self.widget.attrs.update({"list": datalist, "autocomplete": "off"})
 
     def to_python(self, value):
-        return split_tags(super().to_python(value) or "")
+        # The names in the normal form every tag path uses (tags.names), so what the
+        # form checks is what is stored.
+        return split_tag_names(super().to_python(value) or "", self.kind)
 
     def validate(self, value):
-        super().validate(value)
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
         long = [name for name in value if len(name) > MAX_TAG_LENGTH]
         if long:
-            raise ValidationError(f"A tag may be at most {MAX_TAG_LENGTH} characters: “{long[0][:40]}…” is longer.")
+            raise ValidationError(
+                f"A tag may be at most {MAX_TAG_LENGTH} characters: “{long[0][:40]}…” has {len(long[0])}."
+            )
 
 
 class WorkForm(forms.Form):
     """A work's metadata: used to post, to review an upload and to edit."""
 
-    title = forms.CharField(max_length=255)
+    title = TextField(max_length=255)
     co_creators = forms.CharField(
         required=False,
         max_length=2000,
@@ -72,17 +90,17 @@ class WorkForm(forms.Form):
             "Each is invited and shows as a creator only after accepting."
         ),
     )
-    summary = forms.CharField(
+    summary = TextField(
         required=False,
         max_length=MAX_SUMMARY,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Markdown. At most 1,250 characters.",
     )
-    disclaimer = forms.CharField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}))
-    notes = forms.CharField(
+    disclaimer = TextField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = TextField(
         required=False, max_length=MAX_NOTES, label="Beginning notes", widget=forms.Textarea(attrs={"rows": 3})
     )
-    end_notes = forms.CharField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
+    end_notes = TextField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
     rating = forms.ChoiceField(choices=Rating.choices, initial=Rating.NOT_RATED)
     warnings = forms.MultipleChoiceField(
         choices=Warning.choices, widget=forms.CheckboxSelectMultiple, label="Archive warnings"
@@ -90,15 +108,28 @@ class WorkForm(forms.Form):
     categories = forms.MultipleChoiceField(
         choices=Category.choices, widget=forms.CheckboxSelectMultiple, required=False
     )
-    fandoms = TagListField(datalist="tags-fandom", label="Fandoms")
-    relationships = TagListField(datalist="tags-relationship", label="Relationships")
-    characters = TagListField(datalist="tags-character", label="Characters")
-    freeforms = TagListField(datalist="tags-freeform", label="Additional tags")
+    fandoms = TagListField(
+        datalist="tags-fandom",
+        kind="fandom",
+        label="Fandoms",
+        required=True,
+        error_messages={"required": "A work needs at least one fandom."},
+        help_text="At least one. Separate tags with commas.",
+    )
+    relationships = TagListField(datalist="tags-relationship", kind="relationship", label="Relationships")
+    characters = TagListField(datalist="tags-character", kind="character", label="Characters")
+    freeforms = TagListField(datalist="tags-freeform", kind="freeform", label="Additional tags")
     language = forms.CharField(
         max_length=16, initial="en", help_text="A language code: en, es, de, ja, pt-BR …", widget=forms.TextInput()
     )
     published_on = forms.DateField(
         label="Published", widget=forms.DateInput(attrs={"type": "date"}), help_text="May be in the past."
+    )
+    updated_on = forms.DateField(
+        required=False,
+        label="Last updated",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="For a work first posted elsewhere: the day it was last updated there. Empty means the published date.",
     )
     series = forms.ModelChoiceField(
         queryset=Series.objects.none(), required=False, empty_label="(none)", label="Add to your series"
@@ -113,7 +144,11 @@ class WorkForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Take this work out of",
     )
-    is_complete = forms.BooleanField(required=False, label="This work is complete")
+    is_complete = forms.BooleanField(
+        required=False,
+        label="This work is complete",
+        help_text="Complete means its chapters reach the expected number (2/2); empty expected number means all of them.",
+    )
     expected_chapters = forms.IntegerField(
         required=False,
         min_value=1,
@@ -180,14 +215,27 @@ class WorkForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        total = sum(len(data.get(field) or []) for field in ("fandoms", "relationships", "characters", "freeforms"))
-        if total > MAX_TAGS:
-            raise ValidationError(f"A work may have at most {MAX_TAGS} tags; this one has {total}.")
-        expected = data.get("expected_chapters")
-        if self.work is not None and expected and expected < self.work.chapter_count:
-            self.add_error(
-                "expected_chapters", f"The work already has {self.work.chapter_count} chapters; expect at least that."
+        # AO3's rules (works.rules): the ones a single field cannot check alone.
+        problems = []
+        if "warnings" in data:
+            problems += rules.warning_problems(data["warnings"])
+        tags = {field: data.get(field) or [] for field in rules.TAG_FIELD_LABELS}
+        problems += [p for p in rules.tag_problems(tags) if p.field == ""]
+        if self.work is not None and "expected_chapters" in data:
+            count = self.work.chapter_count
+            expected, problem = rules.expected_for(
+                marked_complete=bool(data.get("is_complete")), expected=data["expected_chapters"], chapters=count
             )
+            problems += [problem] if problem else []
+            problem = rules.chapter_count_problem(chapters=count, expected=expected)
+            problems += [problem] if problem else []
+        for problem in problems:
+            self.add_error(problem.field or None, problem.message)
+        updated, published = data.get("updated_on"), data.get("published_on")
+        if updated and published and updated < published:
+            self.add_error("updated_on", "Last updated cannot be before the published date.")
+        elif updated and updated > timezone.localdate():
+            self.add_error("updated_on", "Last updated cannot be in the future.")
         if data.get("series") and data.get("new_series"):
             self.add_error("new_series", "Choose an existing series or name a new one, not both.")
         return data
@@ -212,7 +260,17 @@ class WorkForm(forms.Form):
             "is_complete": data["is_complete"],
             "expected_chapters": data["expected_chapters"],
             "restricted": data["restricted"],
-        }
+        } | self._updated_at()
+
+    def _updated_at(self) -> dict:
+        """A new work's "updated" date: the one given (a work first posted elsewhere),
+        or a back-dated published date; otherwise now. An edit keeps its own."""
+        if self.work is not None:
+            return {}
+        day = self.cleaned_data.get("updated_on") or self.cleaned_data["published_on"]
+        if day >= timezone.localdate():
+            return {}
+        return {"updated_at": timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))}
 
     @classmethod
     def initial_from_draft(cls, draft: WorkDraft) -> dict:
@@ -234,9 +292,11 @@ class WorkForm(forms.Form):
             "is_complete": draft.is_complete,
             "expected_chapters": draft.expected_chapters,
         }
-        if draft.published_on:
-            initial["published_on"] = draft.published_on
-        elif "published" in draft.unread_dates:
+        if draft.published_on or draft.updated_on:
+            initial["published_on"] = draft.published_on or draft.updated_on
+        if draft.updated_on:
+            initial["updated_on"] = draft.updated_on
+        if "published" in draft.unread_dates and not draft.published_on:
             # The file gives a date Quire could not read: ask for it, never assume today.
             initial["published_on"] = None
         if draft.series:
@@ -316,13 +376,13 @@ LinkFormSet = formset_factory(LinkForm, extra=1, max_num=20, validate_max=True)
 
 class ChapterForm(forms.Form):
     title = forms.CharField(required=False, max_length=255, label="Chapter title")
-    summary = forms.CharField(
+    summary = TextField(
         required=False, max_length=MAX_SUMMARY, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter summary"
     )
-    notes = forms.CharField(
+    notes = TextField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter notes"
     )
-    body = forms.CharField(
+    body = TextField(
         max_length=MAX_CHAPTER_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16}),
@@ -332,7 +392,7 @@ class ChapterForm(forms.Form):
     body_format = forms.ChoiceField(
         choices=TextFormat.choices, initial=TextFormat.MARKDOWN, label="Text format", widget=forms.Select()
     )
-    end_notes = forms.CharField(
+    end_notes = TextField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"
     )
 

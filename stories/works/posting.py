@@ -23,11 +23,11 @@ from stories.discovery.filters import language_label
 from stories.importers import ImportFailed, parse_upload, review_messages
 from stories.importers.base import max_upload_bytes
 from stories.models import Category, Chapter, Rating, Tag, TaggedWork, TagKind, Warning, Work
+from stories.readers.services import chapter_deletion_impact, work_deletion_impact
 from stories.tags.hints import tag_hints
-from stories.works import consent, services
+from stories.works import consent, rules, services
 from stories.works.forms import (
     MAX_CHAPTERS,
-    MAX_SUMMARY,
     MAX_TAGS,
     ChapterForm,
     ChapterFormSet,
@@ -38,6 +38,7 @@ from stories.works.forms import (
     chapter_initial_from_draft,
     link_initial_from_draft,
 )
+from stories.works.rules import WorkRefused
 from stories.works.uploads import SizeLimitUploadHandler
 
 # Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
@@ -194,6 +195,13 @@ def work_post(request: HttpRequest) -> HttpResponse:
         # Someone turned invitations off between the form's check and the save.
         form.add_error("co_creators", str(error))
         return _render_work_form(request, {**context, "has_errors": True})
+    except WorkRefused as refused:
+        # Rules that need the chapters too ("3/2", "complete" with fewer chapters):
+        # nothing was saved (one transaction); each problem shows on its field.
+        _add_problems(form, refused.problems)
+        context["has_errors"] = True
+        context["previews"] = _previews(chapters)
+        return _render_work_form(request, context)
     messages.success(request, "Draft saved: only you can see it." if action == "draft" else "Your work is posted.")
     if data["co_creators"]:
         messages.info(request, "Your co-creators are invited: their names show once they accept.")
@@ -278,16 +286,40 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
     return _render_work_form(request, context)
 
 
+def _add_problems(form, problems) -> None:
+    """Show each broken posting rule on its field of the work form (or above it)."""
+    for problem in problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+
+
 def review_warnings(draft) -> list[str]:
-    """What in an imported file will not post as it is, said before the author tries."""
+    """What in an imported file will not post as it is, said before the author tries:
+    every posting rule (works.rules) that posting will check, on the file's values."""
     found = review_messages(draft)
-    if len(draft.title) > 255:
+    if len(draft.title) > rules.MAX_TITLE:
         found.append(f"The title is {len(draft.title):,} characters long; it was cut to 255. Check it below.")
-    tags = len(draft.fandoms) + len(draft.relationships) + len(draft.characters) + len(draft.freeforms)
-    if tags > MAX_TAGS:
-        found.append(f"The file has {tags} tags; a work may have at most {MAX_TAGS}. Remove some before posting.")
-    if len(draft.summary) > MAX_SUMMARY:
-        found.append(f"The summary is longer than {MAX_SUMMARY:,} characters; shorten it before posting.")
+    warnings = draft.warnings or [rules.CHOSE_NOT_TO_WARN]
+    expected, problem = rules.expected_for(
+        marked_complete=draft.is_complete, expected=draft.expected_chapters, chapters=len(draft.chapters)
+    )
+    problems = rules.work_problems(
+        title=draft.title[: rules.MAX_TITLE],
+        rating=draft.rating or "not_rated",
+        warnings=warnings,
+        tags_by_field={field: getattr(draft, field) for field in rules.TAG_FIELD_LABELS},
+        texts={
+            "summary": draft.summary,
+            "notes": draft.notes,
+            "end_notes": draft.end_notes,
+            "disclaimer": draft.disclaimer,
+        },
+        chapter_bodies=[chapter.body for chapter in draft.chapters],
+        expected_chapters=expected,
+    )
+    problems += [problem] if problem else []
+    for problem in problems:
+        found.append(f"{problem.message} Fix it below before posting.")
     return found
 
 
@@ -315,6 +347,8 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         work = _save_edit(request, work, form, links, data)
     except consent.ConsentError as error:
         form.add_error("co_creators", str(error))
+    except WorkRefused as refused:
+        _add_problems(form, refused.problems)
         context["has_errors"] = True
         return _render_work_form(request, context)
     messages.success(request, "Your changes are saved.")
@@ -358,7 +392,8 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Ask first (GET), then delete (POST)."""
     work = _work_for_editor(request, work_id)
     if request.method == "GET":
-        return render(request, "works/confirm_delete.html", {"work": work, "chapter": None})
+        impact = work_deletion_impact(work=work)
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": None, "impact": impact})
     title = work.title
     services.work_delete(work=work)
     messages.success(request, f"“{title}” is deleted.")
@@ -378,7 +413,12 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
             "works/chapter_form.html",
             {"work": work, "form": form, "chapter": None, "previews": _previews([form])},
         )
-    chapter = services.chapter_add(work=work, **form.chapter_fields())
+    try:
+        chapter = services.chapter_add(work=work, **form.chapter_fields())
+    except WorkRefused as refused:
+        for problem in refused.problems:
+            form.add_error(problem.field if problem.field in form.fields else None, problem.message)
+        return render(request, "works/chapter_form.html", {"work": work, "form": form, "chapter": None, "previews": []})
     messages.success(request, f"{chapter.display_title} is added.")
     return redirect(chapter)
 
@@ -408,7 +448,8 @@ def chapter_delete(request: HttpRequest, work_id: int, position: int) -> HttpRes
         messages.error(request, "A work needs at least one chapter: delete the whole work instead.")
         return redirect("stories:work-edit", work.pk)
     if request.method == "GET":
-        return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter})
+        impact = chapter_deletion_impact(chapter=chapter)
+        return render(request, "works/confirm_delete.html", {"work": work, "chapter": chapter, "impact": impact})
     services.chapter_delete(chapter=chapter)
     messages.success(request, f"{chapter.display_title} is deleted; the others are renumbered.")
     return redirect("stories:work-edit", work.pk)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -21,11 +21,15 @@ from stories.models import (
     Tag,
     TaggedWork,
     TagKind,
+    Warning,
     Work,
     WorkCreator,
     WorkLink,
 )
+from stories.tags.names import tag_name_for_kind
 from stories.tags.services import tags_get_or_create
+from stories.works import rules
+from stories.works.rules import WorkRefused
 
 User = get_user_model()
 
@@ -52,16 +56,46 @@ def work_set_tags(*, work: Work, tags_by_kind: dict[str, Sequence[str]]) -> None
 
 
 def work_recount(*, work_id: int) -> None:
-    """Store the work's word and chapter counts from its chapters (one UPDATE)."""
+    """Store the work's word and chapter counts from its chapters, and whether it is
+    complete (its chapters reach the expected count, rules.is_complete): one UPDATE."""
     chapters = Chapter.objects.filter(work_id=OuterRef("pk")).order_by().values("work_id")
+    count = Coalesce(
+        Subquery(chapters.annotate(total=Count("id")).values("total")), Value(0), output_field=IntegerField()
+    )
     Work.objects.filter(pk=work_id).update(
         word_count=Coalesce(
             Subquery(chapters.annotate(total=Sum("word_count")).values("total")), Value(0), output_field=IntegerField()
         ),
-        chapter_count=Coalesce(
-            Subquery(chapters.annotate(total=Count("id")).values("total")), Value(0), output_field=IntegerField()
-        ),
+        chapter_count=count,
     )
+    Work.objects.filter(pk=work_id).update(
+        is_complete=Q(
+            expected_chapters__isnull=False, expected_chapters__gt=0, chapter_count__gte=F("expected_chapters")
+        )
+    )
+
+
+def _normal_tags(tags_by_kind: dict[str, Sequence[str]]) -> dict[str, list[str]]:
+    """Each field's names in their normal form (tags.names), blanks and repeats dropped."""
+    normal = {}
+    for field, names in tags_by_kind.items():
+        seen: dict[str, str] = {}
+        for raw in names:
+            name = tag_name_for_kind(TAG_FIELDS[field], raw)
+            if name:
+                seen.setdefault(name.lower(), name)
+        normal[field] = list(seen.values())
+    return normal
+
+
+def _text_fields(fields: dict) -> dict[str, str]:
+    """The work's long texts with line endings as a browser sends them after counting (LF)."""
+    texts = {}
+    for name in ("summary", "notes", "end_notes", "disclaimer"):
+        if name in fields and fields[name] is not None:
+            fields[name] = rules.normalise_newlines(fields[name])
+            texts[name] = fields[name]
+    return texts
 
 
 @transaction.atomic
@@ -76,10 +110,37 @@ def work_create(
     **fields,
 ) -> Work:
     """Create a work with its creators, chapters, tags and links; posted works
-    resolve links that were waiting for them."""
+    resolve links that were waiting for them.
+
+    Raises WorkRefused (listing every broken rule, see works.rules) before anything is
+    written when the work breaks AO3's posting rules. `is_complete` in `fields` means
+    "the author says it is complete": the expected count becomes the chapters' count;
+    the stored flag is always derived from the counts."""
     if not chapters:
-        raise ValueError("A work needs at least one chapter.")
-    work = Work(title=title, status=status, **fields)
+        raise WorkRefused([rules.Problem("", "A work needs at least one chapter.")])
+    title = " ".join(rules.normalise_newlines(title).split())
+    tags_by_kind = _normal_tags(tags_by_kind or {})
+    texts = _text_fields(fields)
+    chapters = [_normal_chapter(chapter) for chapter in chapters]
+    expected, problem = rules.expected_for(
+        marked_complete=bool(fields.pop("is_complete", False)),
+        expected=fields.pop("expected_chapters", None),
+        chapters=len(chapters),
+    )
+    problems = rules.work_problems(
+        title=title,
+        rating=fields.get("rating", Rating.NOT_RATED),
+        warnings=fields.get("warnings", []),
+        tags_by_field={field: tags_by_kind.get(field, []) for field in TAG_FIELDS},
+        texts=texts,
+        chapter_bodies=[chapter.body for chapter in chapters],
+        expected_chapters=expected,
+    )
+    if problem:
+        problems.append(problem)
+    if problems:
+        raise WorkRefused(problems)
+    work = Work(title=title, status=status, expected_chapters=expected, **fields)
     work.save()
     WorkCreator.objects.bulk_create([WorkCreator(work=work, user=user, position=i) for i, user in enumerate(creators)])
     rows = [
@@ -110,13 +171,34 @@ def work_create(
     return work
 
 
+def _normal_chapter(chapter: ChapterDraft) -> ChapterDraft:
+    """The chapter with its texts' line endings as stored (LF)."""
+    return ChapterDraft(
+        body=rules.normalise_newlines(chapter.body),
+        body_format=chapter.body_format,
+        title=" ".join(chapter.title.split()),
+        summary=rules.normalise_newlines(chapter.summary),
+        notes=rules.normalise_newlines(chapter.notes),
+        end_notes=rules.normalise_newlines(chapter.end_notes),
+    )
+
+
+def noon(day: datetime.date) -> datetime.datetime:
+    """A date as the aware datetime stored in updated_at (midday, so no time zone
+    shifts it to the day before or after)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
 def work_create_from_draft(
     *, draft: WorkDraft, creators: Sequence[AbstractBaseUser], status: str = Work.Status.POSTED
 ) -> Work:
-    """Save an imported WorkDraft as a work by `creators`."""
+    """Save an imported WorkDraft as a work by `creators`, under the same posting rules
+    as the form (raises WorkRefused). Its dates are the file's: published (else
+    updated), updated (else published); only a file with no date at all is dated
+    today, the day it is first published here."""
     today = timezone.localdate()
-    published = draft.published_on or today
-    updated = draft.updated_on or published
+    published = draft.published_on or draft.updated_on or today
+    updated = max(draft.updated_on or published, published)
     work = work_create(
         creators=creators,
         title=draft.title,
@@ -129,11 +211,12 @@ def work_create_from_draft(
         notes=draft.notes,
         end_notes=draft.end_notes,
         rating=draft.rating or Rating.NOT_RATED,
-        warnings=draft.warnings,
+        # A file that names no archive warning: the honest default (as the upload review offers).
+        warnings=draft.warnings or [Warning.NO_WARNINGS_CHOSEN],
         categories=draft.categories,
         language=draft.language or "en",
         published_on=published,
-        updated_at=timezone.make_aware(datetime.datetime.combine(updated, datetime.time(12, 0))),
+        updated_at=noon(updated),
         is_complete=draft.is_complete,
         expected_chapters=draft.expected_chapters,
     )
@@ -268,7 +351,35 @@ def work_update(
     links: Sequence[LinkDraft | tuple[str, Work]] | None = None,
     **fields,
 ) -> Work:
-    """Change a work's metadata (not its chapters) in one transaction."""
+    """Change a work's metadata (not its chapters) in one transaction, under AO3's
+    posting rules (raises WorkRefused before writing anything). As in work_create,
+    `is_complete` means "the author says it is complete"; the flag is derived."""
+    if "title" in fields:
+        fields["title"] = " ".join(rules.normalise_newlines(fields["title"]).split())
+    if tags_by_kind is not None:
+        tags_by_kind = _normal_tags(tags_by_kind)
+    texts = _text_fields(fields)
+    expected, problem = rules.expected_for(
+        marked_complete=bool(fields.pop("is_complete", False)),
+        expected=fields.pop("expected_chapters", work.expected_chapters),
+        chapters=work.chapter_count,
+    )
+    problems = rules.work_problems(
+        title=fields.get("title", work.title),
+        rating=fields.get("rating", work.rating),
+        warnings=fields.get("warnings", work.warnings),
+        tags_by_field=None if tags_by_kind is None else {f: tags_by_kind.get(f, []) for f in TAG_FIELDS},
+        texts=texts,
+        expected_chapters=expected,
+        chapter_count=work.chapter_count,
+    )
+    if tags_by_kind is not None and "fandoms" not in tags_by_kind:
+        problems = [p for p in problems if p.field != "fandoms"]
+    if problem:
+        problems.append(problem)
+    if problems:
+        raise WorkRefused(problems)
+    fields["expected_chapters"] = expected
     for name, value in fields.items():
         setattr(work, name, value)
     work.save()
@@ -283,6 +394,7 @@ def work_update(
         work_set_links(work=work, links=links)
     if work.is_posted:
         work_links_resolve(work=work)
+    work_recount(work_id=work.pk)
     work.refresh_from_db()
     return work
 
@@ -340,7 +452,20 @@ def chapter_add(
     notes: str = "",
     end_notes: str = "",
 ) -> Chapter:
-    """Append a chapter to the work and update its counts."""
+    """Append a chapter to the work and update its counts. Raises WorkRefused when the
+    work already has the chapters it expects ("3/2" is refused: the author raises the
+    expected number first) or the text breaks a length rule."""
+    body, summary, notes, end_notes = (rules.normalise_newlines(t) for t in (body, summary, notes, end_notes))
+    count = Chapter.objects.filter(work=work).count()
+    problems = [rules.chapter_count_problem(chapters=count + 1, expected=work.expected_chapters)]
+    problems += [
+        rules.length_problem("body", "Chapter text", body, rules.MAX_CHAPTER_CHARS),
+        rules.length_problem("summary", "Chapter summary", summary, rules.MAX_SUMMARY),
+        rules.length_problem("notes", "Chapter notes", notes, rules.MAX_NOTES),
+        rules.length_problem("end_notes", "Chapter end notes", end_notes, rules.MAX_NOTES),
+    ]
+    if [p for p in problems if p]:
+        raise WorkRefused([p for p in problems if p])
     last = Chapter.objects.filter(work=work).order_by("-position").values_list("position", flat=True).first()
     chapter = Chapter(
         work=work,

@@ -4,7 +4,7 @@ admin, imports, shell)."""
 import threading
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_init, post_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete
 from django.dispatch import receiver
 
 from stories.models import Chapter, SeriesPart, Work
@@ -13,7 +13,15 @@ from stories.readers.notifications import (
     subscriptions_notify_part,
     subscriptions_notify_work,
 )
+from stories.readers.services import bookmarks_keep_for_deleted_work
 from stories.works.services import work_recount
+
+
+@receiver(pre_delete, sender=Work)
+def _keep_bookmarks(sender, instance: Work, **kwargs) -> None:
+    # Whatever path deletes a work (the author, the admin, a deleted account), its
+    # readers' bookmarks stay as "This work has been deleted" with their notes.
+    bookmarks_keep_for_deleted_work(work=instance)
 
 
 @receiver(post_save, sender=Chapter)

@@ -29,6 +29,7 @@ def opf_of(data: bytes) -> etree._Element:
 
 def make_work(author, **fields) -> object:
     chapters = fields.pop("chapters", [ChapterDraft(body="Some text.", body_format="text")])
+    fields.setdefault("fandoms", ["Original Work"])
     draft = WorkDraft(title=fields.pop("title", "A Work"), chapters=chapters, **fields)
     return work_create_from_draft(draft=draft, creators=[author])
 

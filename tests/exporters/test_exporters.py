@@ -30,6 +30,7 @@ def epubcheck(tmp_path: Path, data: bytes) -> subprocess.CompletedProcess:
 @pytest.fixture
 def seed_work(seeds, author):
     draft = text_importer.parse((seeds / "moving-on.txt").read_bytes())
+    draft.fandoms = ["Naruto"]
     return work_create_from_draft(draft=draft, creators=[author])
 
 

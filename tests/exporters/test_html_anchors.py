@@ -15,7 +15,9 @@ NOTE = '<p>Text<a href="#fn1">1</a></p><ol><li id="fn1">Note {n}.</li></ol>'
 
 def test_each_chapter_links_to_its_own_footnote(author):
     chapters = [ChapterDraft(body=NOTE.format(n=n), body_format="html") for n in (1, 2, 3)]
-    work = work_create_from_draft(draft=WorkDraft(title="Notes", chapters=chapters), creators=[author])
+    work = work_create_from_draft(
+        draft=WorkDraft(title="Notes", fandoms=["Original Work"], chapters=chapters), creators=[author]
+    )
     page = export_work(load_work_for_export(work.pk), "html", url="https://quire.example/works/1/").data.decode()
     ids = re.findall(r'\bid="(q-[^"]+)"', page)
     assert len(ids) == len(set(ids)) == 3

@@ -99,8 +99,11 @@ def round_trip(work: Work, fmt: str) -> tuple[WorkDraft, Work]:
 
 
 def assert_same(work: Work, fmt: str) -> None:
+    # Taken before the import: the copy joins the same series at the same place,
+    # which moves the original one part down (positions are unique).
+    expected = snapshot(work)
     draft, again = round_trip(work, fmt)
-    expected, got = snapshot(work), snapshot(again)
+    got = snapshot(again)
     assert draft.creators == expected["creators"], fmt
     for key in expected:
         if key == "chapters":
@@ -114,6 +117,7 @@ def assert_same(work: Work, fmt: str) -> None:
 @pytest.fixture
 def seed_work(seeds, author):
     draft = parse_text((seeds / "moving-on.txt").read_bytes())
+    draft.fandoms = ["Naruto"]  # the file names none, and a work needs one (as import_works --fandom gives)
     return work_create_from_draft(draft=draft, creators=[author])
 
 

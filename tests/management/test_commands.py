@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
 
 
 def test_import_works_imports_the_seed_and_prints_its_url(seeds, capsys):
-    call_command("import_works", str(seeds / "moving-on.txt"), creator="kiterie", create_user=True)
+    call_command("import_works", str(seeds / "moving-on.txt"), creator="kiterie", create_user=True, fandom=["Naruto"])
 
     work = Work.objects.get()
     assert capsys.readouterr().out.strip() == f"{seeds / 'moving-on.txt'} -> /works/{work.pk}/"
@@ -29,7 +29,13 @@ def test_a_failing_file_saves_nothing_and_fails_the_command_while_others_import(
 
     with pytest.raises(CommandError) as failure:
         call_command(
-            "import_works", str(empty), str(seeds / "moving-on.txt"), str(binary), creator="k", create_user=True
+            "import_works",
+            str(empty),
+            str(seeds / "moving-on.txt"),
+            str(binary),
+            creator="k",
+            create_user=True,
+            fandom=["Naruto"],
         )
 
     assert failure.value.returncode == 1
@@ -44,7 +50,7 @@ def test_windows_1252_file_imports_with_the_right_characters(tmp_path):
     path = tmp_path / "curly.txt"
     path.write_bytes("Curly\nRating: K\n\n\u201cQuoted,\u201d she said\u2026 caf\u00e9.\n".encode("cp1252"))
 
-    call_command("import_works", str(path), creator="k", create_user=True)
+    call_command("import_works", str(path), creator="k", create_user=True, fandom=["Original Work"])
 
     chapter = Chapter.objects.get()
     assert "\u201cQuoted,\u201d she said\u2026 caf\u00e9." in chapter.body_html

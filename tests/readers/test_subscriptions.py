@@ -55,6 +55,8 @@ def test_author_subscription_hears_of_new_works_once(reader, author):
         creators=[author],
         title="Brand new",
         chapters=[ChapterDraft(body="one"), ChapterDraft(body="two")],
+        warnings=["none"],
+        tags_by_kind={"fandoms": ["Naruto"]},
     )
     messages = list(InboxItem.objects.filter(user=reader).values_list("message", flat=True))
     assert messages == ["New work by author: Brand new"]

@@ -64,24 +64,26 @@ def _change_form_data(work: Work, **changes) -> dict:
 def test_moderator_changes_rating_and_tags_and_the_change_is_logged(client, moderator):
     old_tag = factories.TagFactory(name="Fluff")
     new_tag = factories.TagFactory(name="Angst")
-    work = factories.WorkFactory(rating="general", tags=[old_tag])
+    fandom = factories.TagFactory(name="Naruto", kind="fandom")
+    work = factories.WorkFactory(rating="general", tags=[old_tag, fandom])
     client.force_login(moderator)
     url = reverse("admin:stories_work_change", args=[work.pk])
     assert client.get(url).status_code == 200
 
     data = _change_form_data(work, rating="mature")
-    data["tagged_items-0-tag"] = str(new_tag.pk)
+    row = [item.tag_id for item in work.tagged_items.all()].index(old_tag.pk)
+    data[f"tagged_items-{row}-tag"] = str(new_tag.pk)
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     work.refresh_from_db()
     assert work.rating == "mature"
-    assert list(work.tags.values_list("name", flat=True)) == ["Angst"]
+    assert sorted(work.tags.values_list("name", flat=True)) == ["Angst", "Naruto"]
     assert LogEntry.objects.filter(object_id=str(work.pk), user=moderator).exists()
 
 
 def test_admin_chapter_edit_rerenders_and_recounts(client, moderator):
-    work = factories.WorkFactory(chapters=1)
+    work = factories.WorkFactory(chapters=1, tags=[factories.TagFactory(name="Naruto", kind="fandom")])
     client.force_login(moderator)
     data = _change_form_data(work)
     data["chapters-0-body"] = "Five words in this chapter."

@@ -532,7 +532,7 @@ def test_posting_a_draft_from_the_edit_page_resolves_waiting_links(author_client
 
 def test_expected_chapters_cannot_be_fewer_than_the_chapters_posted(author_client, work):
     response = author_client.post(reverse("stories:work-edit", args=[work.pk]), edit_data(expected_chapters="2"))
-    assert "already has 3 chapters" in response.content.decode()
+    assert "the work has 3 chapters, so it cannot expect 2" in response.content.decode()
     work.refresh_from_db()
     assert work.expected_chapters is None
 

@@ -19,6 +19,8 @@ def _post(title, creators, links=(), status="posted"):
         links=links,
         status=status,
         rating="general",  # Not Rated works show a content notice first
+        warnings=["none"],
+        tags_by_kind={"fandoms": ["Naruto"]},
     )
 
 
@@ -120,6 +122,8 @@ def test_work_create_inserts_chapters_at_once_and_indexes_every_chapter(author):
             ChapterDraft(body="A marmalade finale."),
         ],
         rating="general",
+        warnings=["none"],
+        tags_by_kind={"fandoms": ["Naruto"]},
     )
     assert (work.chapter_count, work.word_count) == (3, 6)
     assert list(work.chapters.values_list("position", flat=True)) == [1, 2, 3]

@@ -55,7 +55,8 @@ def test_work_compose_rolls_back_everything_when_a_part_fails(author):
             creators=[author],
             title="Half",
             chapters=[ChapterDraft(body="Text")],
-            tags_by_kind={"freeforms": ["Fluff"]},
+            tags_by_kind={"fandoms": ["Naruto"], "freeforms": ["Fluff"]},
+            warnings=["none"],
             new_series_title="A Series",
             links=[LinkDraft(kind="sequel_of", title="Loathing"), LinkDraft(kind="inspired_by", title="")],
         )

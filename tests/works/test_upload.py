@@ -93,8 +93,15 @@ def test_upload_fills_the_form_and_saves_nothing_until_posted(author_client, see
     assert data["links-0-kind"] == "sequel_of" and data["links-0-title"] == "Loathing"
     assert data["is_complete"] == ["on"]
     assert data["chapters-TOTAL_FORMS"] == "1"
-
+    # The file names no fandom: the review says so before the author posts, and posting
+    # without one is refused with the field's rule.
+    assert "A work needs at least one fandom." in page
     data["action"] = "post"
+    refused = author_client.post(reverse("stories:work-post"), data)
+    assert refused.status_code == 200 and "A work needs at least one fandom." in refused.content.decode()
+    assert counts() == before
+
+    data["fandoms"] = "Naruto"
     response = author_client.post(reverse("stories:work-post"), data)
     assert response.status_code == 302
     work = Work.objects.get(title="Moving On")
@@ -135,6 +142,7 @@ def test_hostile_html_upload_is_sanitised_and_the_rest_kept(author_client):
     )
     response = upload(author_client, "hostile.html", hostile)
     data = form_fields(response.content.decode())
+    data["fandoms"] = data.get("fandoms") or "Original Work"
     data["action"] = "post"
     author_client.post(reverse("stories:work-post"), data)
     chapter = Chapter.objects.get(work__title="Hostile")
@@ -241,7 +249,7 @@ def test_upload_with_500_tags_warns_and_the_post_is_refused(author_client):
     tags = ", ".join(f"Tag {i}" for i in range(500))
     response = upload(author_client, "tags.txt", f"Many Tags\nTags: {tags}\n\nSome story text.".encode())
     page = response.content.decode()
-    assert "The file has 500 tags; a work may have at most 75." in page
+    assert "A work may have at most 75 tags; this one has 500." in page
     data = form_fields(page)
     data["action"] = "post"
     before = counts()

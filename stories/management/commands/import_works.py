@@ -17,6 +17,9 @@ from the file and from the stored chapter's HTML) is the file imported before, a
 is not posted again; so is a Quire download of that work. Quire stores no hash of
 the imported file itself (that would need a new field on Work and a migration), so
 a work whose first chapter was edited after its import is imported again.
+
+Works obey the same posting rules as the post form (works.rules): a file that names
+no fandom is refused unless `--fandom NAME` gives one for such files.
 """
 
 import hashlib
@@ -34,6 +37,7 @@ from stories.accounts.services import user_get_or_create
 from stories.core.rendering import TAG_RE, render
 from stories.importers import ImportFailed, WorkDraft, parse_upload, review_messages
 from stories.models import Chapter
+from stories.works.rules import WorkRefused
 from stories.works.services import work_create_from_draft
 
 EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"}
@@ -93,8 +97,11 @@ class Command(BaseCommand):
         parser.add_argument("--creator", required=True, help="Username of the works' creator.")
         parser.add_argument("--create-user", action="store_true", help="Create the creator if missing.")
         parser.add_argument("--draft", action="store_true", help="Save as drafts instead of posting.")
+        parser.add_argument(
+            "--fandom", action="append", default=[], help="Fandom for files that name none (repeatable)."
+        )
 
-    def handle(self, *args, paths, creator, create_user, draft, **options):
+    def handle(self, *args, paths, creator, create_user, draft, fandom, **options):
         User = get_user_model()
         if create_user:
             user = user_get_or_create(username=creator)
@@ -107,24 +114,27 @@ class Command(BaseCommand):
         started = time.monotonic()
         with tqdm(total=len(files), unit="file", file=self.stderr, dynamic_ncols=True, leave=False) as bar:
             for path in files:
-                self._import_one(path, user=user, status="draft" if draft else "posted", outcome=outcome, bar=bar)
+                status = "draft" if draft else "posted"
+                self._import_one(path, user=user, status=status, fandoms=fandom, outcome=outcome, bar=bar)
                 bar.update()
         self._summary(outcome, seconds=time.monotonic() - started)
         if outcome.refused:
             raise CommandError(f"{len(outcome.refused)} of {len(files)} file(s) failed to import.", returncode=1)
 
-    def _import_one(self, path: Path, *, user, status: str, outcome: Outcome, bar: tqdm) -> None:
+    def _import_one(self, path: Path, *, user, status: str, fandoms: list[str], outcome: Outcome, bar: tqdm) -> None:
         try:
             if not path.is_file():
                 raise ImportFailed("no such file")
             draft_value = parse_upload(path.name, path.read_bytes())
+            if not draft_value.fandoms:
+                draft_value.fandoms = list(fandoms)
             before = find_imported(user=user, draft=draft_value)
             if before is not None:
                 outcome.already.append((path, before.work.get_absolute_url()))
                 return
             with transaction.atomic():
                 work = work_create_from_draft(draft=draft_value, creators=[user], status=status)
-        except (ImportFailed, OSError) as error:
+        except (ImportFailed, WorkRefused, OSError) as error:
             outcome.refused.append((path, str(error)))
             with tqdm.external_write_mode(file=self.stderr):
                 self.stderr.write(f"{path}: {error}")

@@ -26,4 +26,7 @@ class Command(BaseCommand):
         if SEEDS.is_dir():
             paths = sorted(str(p) for p in SEEDS.iterdir() if p.suffix in {".txt", ".md", ".html", ".epub"})
             if paths:
-                call_command("import_works", *paths, creator="kiterie", create_user=True, stdout=self.stdout)
+                # The seed stories are Naruto fan fiction whose files name no fandom.
+                call_command(
+                    "import_works", *paths, creator="kiterie", create_user=True, fandom=["Naruto"], stdout=self.stdout
+                )
