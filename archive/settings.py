@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.humanize",
     "taggit",
+    "procrastinate.contrib.django",
     "stories",
 ]
 
@@ -243,10 +244,22 @@ QUIRE_WORKS_PER_PAGE = 20
 # Guests' list pages and feeds are cached until a change they could show (any path,
 # any process); only works' counters may be this many seconds old on them. 0: off.
 QUIRE_PAGE_CACHE_SECONDS = env_int("QUIRE_PAGE_CACHE_SECONDS", 60)
-# Hits: counted once per reader per work per day in the cache, written to the database
-# every N new hits per work or when the oldest pending hit is this many seconds old.
-QUIRE_HIT_FLUSH_EVERY = env_int("QUIRE_HIT_FLUSH_EVERY", 20)
-QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
+# Background jobs: Procrastinate, its queue in this same PostgreSQL (readers/tasks.py,
+# core/tasks.py); `make run` starts one worker (`manage.py procrastinate worker`).
+# Hits are rows added to the works' counters every QUIRE_HITS_EVERY_SECONDS; queued
+# emails are swept every QUIRE_EMAIL_SWEEP_SECONDS (a new post sends at once).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["stories.core.tasks", "stories.readers.tasks"]
+QUIRE_HITS_EVERY_SECONDS = env_int("QUIRE_HITS_EVERY_SECONDS", 20)
+QUIRE_EMAIL_SWEEP_SECONDS = env_int("QUIRE_EMAIL_SWEEP_SECONDS", 60)
+# A worker beats every QUIRE_JOB_HEARTBEAT_SECONDS; the jobs of one silent for
+# QUIRE_JOB_STALLED_SECONDS (killed, machine lost) are run again by another.
+QUIRE_JOB_HEARTBEAT_SECONDS = env_int("QUIRE_JOB_HEARTBEAT_SECONDS", 10)
+QUIRE_JOB_STALLED_SECONDS = env_int("QUIRE_JOB_STALLED_SECONDS", 60)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": QUIRE_JOB_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": QUIRE_JOB_STALLED_SECONDS,
+}
 # Rate limits (django-ratelimit, kept in the default cache) per client address:
 # log-in attempts (also per username) and sign-ups.
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")

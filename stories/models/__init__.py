@@ -1,3 +1,4 @@
+from stories.models.hits import Hit
 from stories.models.interactions import (
     Bookmark,
     Comment,
@@ -18,6 +19,7 @@ __all__ = [
     "Category",
     "Chapter",
     "Comment",
+    "Hit",
     "InboxItem",
     "Kudos",
     "OutgoingEmail",
