@@ -15,7 +15,7 @@ export SECRET_KEY ?= dev-only-secret-key-change-me
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
+.PHONY: run worker worker-background test test-smoke lint format bench bench-data wrk migrations-check venv browser epubcheck static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,18 @@ migrate: venv
 
 run: venv static migrate
 	$(BIN)/python manage.py load_demo
+	@$(MAKE) --no-print-directory worker-background
 	$(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile -
+
+# The job worker (subscription emails, hit counts, periodic jobs; the queue is in PostgreSQL).
+# Run more of them, on any machine with the same DATABASE_URL, to share the work.
+worker: venv migrate
+	$(BIN)/python manage.py procrastinate worker
+
+# One worker beside `make run`'s gunicorn: log in var/log/, pid in var/run/ (for `make stop`).
+worker-background: venv
+	@mkdir -p var/run var/log
+	@if test -f var/run/worker.pid && kill -0 "$$(cat var/run/worker.pid)" 2>/dev/null; then echo "Job worker already running (pid $$(cat var/run/worker.pid))"; else $(BIN)/python manage.py procrastinate worker >> var/log/worker.log 2>&1 & echo $$! > var/run/worker.pid; echo "Job worker started (pid $$(cat var/run/worker.pid)), log in var/log/worker.log"; fi
 
 # Debian's Chromium for the Playwright tests (Playwright cannot download its own here).
 browser:
