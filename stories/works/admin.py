@@ -2,8 +2,13 @@
 tags.admin, reports and comments in readers.admin). Moderators are staff in the *Moderators* group; every
 change made here is recorded in Django's admin log (LogEntry)."""
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 
 from stories.models import (
     Chapter,
@@ -17,12 +22,26 @@ from stories.models import (
 from stories.works.services import work_links_resolve, work_recount
 
 
-class ChapterInline(admin.StackedInline):
+class ChapterInline(admin.TabularInline):
+    """The work's chapters as a read-only list, each linked to its own change page:
+    a long work's bodies on one page made it take seconds to load and to save."""
+
     model = Chapter
     extra = 0
-    fields = ["position", "title", "summary", "notes", "body_format", "body", "end_notes", "published_on", "word_count"]
-    readonly_fields = ["word_count"]
+    fields = ["position", "title", "word_count", "published_on"]
+    readonly_fields = fields
     show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only here: edited on the chapter's own page (the row's "Change" link).
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).only("id", "work_id", "position", "title", "word_count", "published_on")
 
 
 class WorkCreatorInline(admin.TabularInline):
@@ -56,8 +75,32 @@ class SeriesPartInline(admin.TabularInline):
     autocomplete_fields = ["work"]
 
 
+class WorkAdminForm(forms.ModelForm):
+    """A hidden work always says why: its creators see the reason."""
+
+    class Meta:
+        model = Work
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_hidden") and not (cleaned.get("hidden_reason") or "").strip():
+            self.add_error("hidden_reason", "Give the creators a reason when hiding their work.")
+        return cleaned
+
+
+class HideWorksForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        strip=True,
+        help_text="Shown to each work's creators.",
+    )
+
+
 @admin.register(Work)
 class WorkAdmin(admin.ModelAdmin):
+    form = WorkAdminForm
     list_display = [
         "title",
         "creator_names",
@@ -71,7 +114,15 @@ class WorkAdmin(admin.ModelAdmin):
     list_filter = ["status", "rating", "is_complete", "is_hidden", "restricted", "language"]
     search_fields = ["title", "creators__username", "summary"]
     date_hierarchy = "updated_at"
-    readonly_fields = ["word_count", "chapter_count", "kudos_count", "comment_count", "bookmark_count", "created_at"]
+    readonly_fields = [
+        "word_count",
+        "chapter_count",
+        "kudos_count",
+        "comment_count",
+        "bookmark_count",
+        "created_at",
+        "add_chapter_link",
+    ]
     inlines = [WorkCreatorInline, TaggedWorkInline, WorkLinkInline, ChapterInline]
     actions = ["hide_works", "unhide_works"]
     fieldsets = [
@@ -82,6 +133,7 @@ class WorkAdmin(admin.ModelAdmin):
             {"fields": ["status", "published_on", "updated_at", "is_complete", "expected_chapters", "restricted"]},
         ),
         ("Moderation", {"fields": ["is_hidden", "hidden_reason"]}),
+        ("Chapters", {"fields": ["add_chapter_link"]}),
         (
             "Counts",
             {
@@ -113,20 +165,50 @@ class WorkAdmin(admin.ModelAdmin):
             work_recount(work_id=form.instance.pk)
             work_links_resolve(work=form.instance)
 
-    @admin.action(description="Hide the selected works")
-    def hide_works(self, request, queryset):
-        count = queryset.update(is_hidden=True)
-        self.message_user(request, f"Hid {count} work(s). Give each a reason on its page.")
+    @admin.display(description="Chapters")
+    def add_chapter_link(self, work: Work) -> str:
+        if not work.pk:
+            return "Add chapters once the work is saved."
+        url = reverse("admin:stories_chapter_add") + f"?work={work.pk}&position={work.chapter_count + 1}"
+        return format_html('<a href="{}">Add a chapter</a> (each chapter is edited on its own page)', url)
 
-    @admin.action(description="Unhide the selected works")
+    @admin.action(description="Hide the selected works…", permissions=["change"])
+    def hide_works(self, request, queryset):
+        """Ask for the reason first (its creators see it); then hide and log each work."""
+        form = HideWorksForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            reason = form.cleaned_data["reason"]
+            with transaction.atomic():
+                works = list(queryset.select_for_update())
+                queryset.update(is_hidden=True, hidden_reason=reason)
+                for work in works:
+                    self.log_change(request, work, f"Hidden: {reason}")
+            self.message_user(request, f"Hid {len(works)} work(s).")
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Hide works",
+            "works": list(queryset.only("pk", "title").order_by("title")),
+            "form": form,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/stories/work/hide.html", context)
+
+    @admin.action(description="Unhide the selected works", permissions=["change"])
     def unhide_works(self, request, queryset):
-        count = queryset.update(is_hidden=False)
-        self.message_user(request, f"Unhid {count} work(s).")
+        with transaction.atomic():
+            works = list(queryset.filter(is_hidden=True).select_for_update())
+            queryset.filter(pk__in=[w.pk for w in works]).update(is_hidden=False, hidden_reason="")
+            for work in works:
+                self.log_change(request, work, "Unhidden.")
+        self.message_user(request, f"Unhid {len(works)} work(s).")
 
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
     list_display = ["__str__", "work", "position", "word_count", "published_on"]
+    list_select_related = ["work"]
     search_fields = ["title", "work__title"]
     autocomplete_fields = ["work"]
     readonly_fields = ["word_count"]
@@ -143,6 +225,7 @@ class SeriesAdmin(admin.ModelAdmin):
 @admin.register(WorkLink)
 class WorkLinkAdmin(admin.ModelAdmin):
     list_display = ["source", "kind", "target", "target_title", "target_author"]
+    list_select_related = ["source", "target"]
     list_filter = ["kind"]
     search_fields = ["source__title", "target_title", "target__title"]
     autocomplete_fields = ["source", "target"]
