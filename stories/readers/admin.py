@@ -81,7 +81,7 @@ class ReportAdmin(admin.ModelAdmin):
     def _close(self, request, queryset, status: str) -> int:
         """Close the open reports among the selection, each logged (LogEntry)."""
         with transaction.atomic():
-            reports = list(queryset.filter(status=Report.Status.OPEN).select_for_update())
+            reports = list(queryset.filter(status=Report.Status.OPEN).select_for_update(of=("self",)))
             Report.objects.filter(pk__in=[r.pk for r in reports]).update(
                 status=status, resolved_by=request.user, resolved_at=timezone.now()
             )

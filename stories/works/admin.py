@@ -80,7 +80,7 @@ class WorkAdminForm(forms.ModelForm):
 
     class Meta:
         model = Work
-        fields = "__all__"
+        fields = ["is_hidden", "hidden_reason"]  # the admin adds its fieldsets
 
     def clean(self):
         cleaned = super().clean()
@@ -179,7 +179,7 @@ class WorkAdmin(admin.ModelAdmin):
         if "apply" in request.POST and form.is_valid():
             reason = form.cleaned_data["reason"]
             with transaction.atomic():
-                works = list(queryset.select_for_update())
+                works = list(queryset.select_for_update(of=("self",)))
                 queryset.update(is_hidden=True, hidden_reason=reason)
                 for work in works:
                     self.log_change(request, work, f"Hidden: {reason}")
@@ -198,7 +198,7 @@ class WorkAdmin(admin.ModelAdmin):
     @admin.action(description="Unhide the selected works", permissions=["change"])
     def unhide_works(self, request, queryset):
         with transaction.atomic():
-            works = list(queryset.filter(is_hidden=True).select_for_update())
+            works = list(queryset.filter(is_hidden=True).select_for_update(of=("self",)))
             queryset.filter(pk__in=[w.pk for w in works]).update(is_hidden=False, hidden_reason="")
             for work in works:
                 self.log_change(request, work, "Unhidden.")
