@@ -119,6 +119,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stories.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -286,4 +287,30 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # One line per request (stories/core/middleware.py); QUIRE_REQUEST_LOG=0 silences it.
+    "loggers": {
+        "quire.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("QUIRE_REQUEST_LOG", True) else "ERROR",
+            "propagate": False,
+        }
+    },
 }
+
+# Errors to Sentry when SENTRY_DSN is set. sentry-sdk is optional (not in
+# requirements.txt: most archives have no Sentry): `pip install sentry-sdk==2.75.0`.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk==2.75.0"
+        ) from None
+    # The Django integration is enabled by default; no personal data (addresses, cookies) is sent.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        send_default_pii=False,
+    )

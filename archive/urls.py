@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from stories.core.views import healthz
+from stories.core.views import healthz, readyz
 
 admin.site.site_header = "Quire moderation"
 admin.site.site_title = "Quire moderation"
@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("stories.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("", include("stories.urls")),
 ]
 

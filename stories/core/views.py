@@ -4,6 +4,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from stories.core.readiness import CHECKS, readiness_failures
+
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "404.html", status=404)
@@ -24,3 +26,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception as error:  # any database failure means "not ready"
         return JsonResponse({"status": "unavailable", "database": str(error)[:200]}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """200 when the database, the cache and the job queue answer and every migration
+    is applied; 503 naming what failed (for a load balancer or an orchestrator)."""
+    failures = readiness_failures()
+    checks = {name: failures.get(name, "ok") for name in CHECKS}
+    return JsonResponse(
+        {"status": "unavailable" if failures else "ok", "checks": checks}, status=503 if failures else 200
+    )
