@@ -14,7 +14,7 @@ DBCTL := $(BIN)/python -m archive.dbctl
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run dev stop psql backup restore test test-smoke lint format bench bench-cpu bench-data wrk migrations-check venv browser epubcheck static migrate
+.PHONY: run worker worker-background dev stop psql backup restore test test-smoke lint format bench bench-cpu bench-data wrk migrations-check venv browser epubcheck static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,7 @@ run: venv static migrate
 	$(BIN)/python manage.py load_demo --works $(DEMO_WORKS)
 	@mkdir -p var/run
 	@DEBUG=0 $(DBCTL) where --port $(PORT)
+	@DEBUG=0 $(MAKE) --no-print-directory worker-background
 	DEBUG=0 $(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile - --pid var/run/gunicorn.pid --control-socket var/run/gunicorn.ctl
 
 # The developer's server: DEBUG on (tracebacks, unhashed static files), reloads on change.
@@ -63,6 +64,16 @@ backup: venv
 restore: venv
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/NAME.dump [FORCE=1]" >&2; exit 2; }
 	$(DBCTL) restore "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force)
+
+# The job worker (subscription emails, hit counts, periodic jobs; the queue is in PostgreSQL).
+# Run more of them, on any machine with the same DATABASE_URL, to share the work.
+worker: venv migrate
+	$(BIN)/python manage.py procrastinate worker
+
+# One worker beside `make run`'s gunicorn: log in var/log/, pid in var/run/ (for `make stop`).
+worker-background: venv
+	@mkdir -p var/run var/log
+	@if test -f var/run/worker.pid && kill -0 "$$(cat var/run/worker.pid)" 2>/dev/null; then echo "Job worker already running (pid $$(cat var/run/worker.pid))"; else $(BIN)/python manage.py procrastinate worker >> var/log/worker.log 2>&1 & echo $$! > var/run/worker.pid; echo "Job worker started (pid $$(cat var/run/worker.pid)), log in var/log/worker.log"; fi
 
 # Debian's Chromium for the Playwright tests (Playwright cannot download its own here).
 browser:

@@ -127,10 +127,12 @@ INSTALLED_APPS = [
     "ninja",  # the read API: serves its docs page's script from our static files, no CDN
     "django_ratelimit",
     "csp",
+    "procrastinate.contrib.django",
     "stories",
 ]
 
 MIDDLEWARE = [
+    "stories.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "stories.core.middleware.AllowedMethodsMiddleware",
@@ -257,6 +259,7 @@ STORAGES = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))  # for the file-based backend
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
@@ -273,10 +276,22 @@ QUIRE_WORKS_PER_PAGE = 20
 # Guests' list pages and feeds are cached until a change they could show (any path,
 # any process); only works' counters may be this many seconds old on them. 0: off.
 QUIRE_PAGE_CACHE_SECONDS = env_int("QUIRE_PAGE_CACHE_SECONDS", 60)
-# Hits: counted once per reader per work per day in the cache, written to the database
-# every N new hits per work or when the oldest pending hit is this many seconds old.
-QUIRE_HIT_FLUSH_EVERY = env_int("QUIRE_HIT_FLUSH_EVERY", 20)
-QUIRE_HIT_FLUSH_SECONDS = env_int("QUIRE_HIT_FLUSH_SECONDS", 300)
+# Background jobs: Procrastinate, its queue in this same PostgreSQL (readers/tasks.py,
+# core/tasks.py); `make run` starts one worker (`manage.py procrastinate worker`).
+# Hits are rows added to the works' counters every QUIRE_HITS_EVERY_SECONDS; queued
+# emails are swept every QUIRE_EMAIL_SWEEP_SECONDS (a new post sends at once).
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
+PROCRASTINATE_IMPORT_PATHS = ["stories.core.tasks", "stories.readers.tasks"]
+QUIRE_HITS_EVERY_SECONDS = env_int("QUIRE_HITS_EVERY_SECONDS", 20)
+QUIRE_EMAIL_SWEEP_SECONDS = env_int("QUIRE_EMAIL_SWEEP_SECONDS", 60)
+# A worker beats every QUIRE_JOB_HEARTBEAT_SECONDS; the jobs of one silent for
+# QUIRE_JOB_STALLED_SECONDS (killed, machine lost) are run again by another.
+QUIRE_JOB_HEARTBEAT_SECONDS = env_int("QUIRE_JOB_HEARTBEAT_SECONDS", 10)
+QUIRE_JOB_STALLED_SECONDS = env_int("QUIRE_JOB_STALLED_SECONDS", 60)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": QUIRE_JOB_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": QUIRE_JOB_STALLED_SECONDS,
+}
 # Rate limits (django-ratelimit, kept in the default cache) per client address:
 # log-in attempts (also per username) and sign-ups.
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
@@ -326,4 +341,30 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # One line per request (stories/core/middleware.py); QUIRE_REQUEST_LOG=0 silences it.
+    "loggers": {
+        "quire.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("QUIRE_REQUEST_LOG", True) else "ERROR",
+            "propagate": False,
+        }
+    },
 }
+
+# Errors to Sentry when SENTRY_DSN is set. sentry-sdk is optional (not in
+# requirements.txt: most archives have no Sentry): `pip install sentry-sdk==2.75.0`.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk==2.75.0"
+        ) from None
+    # The Django integration is enabled by default; no personal data (addresses, cookies) is sent.
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0") or 0),
+        send_default_pii=False,
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stories.api.views import api
-from stories.core.views import csp_report, healthz
+from stories.core.views import csp_report, healthz, readyz
 
 admin.site.site_header = "Quire moderation"
 admin.site.site_title = "Quire moderation"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("opds/", include("stories.opds.urls")),
     path("csp-report/", csp_report, name="csp-report"),
+    path("readyz", readyz, name="readyz"),
     path("", include("stories.urls")),
 ]
 

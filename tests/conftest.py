@@ -41,7 +41,7 @@ def moderator(db):
     user = factories.UserFactory(username="moderator", is_staff=True)
     # The group comes from a data migration; transactional tests flush it, so make sure.
     group, _ = Group.objects.get_or_create(name="Moderators")
-    if not group.permissions.exists():
+    if not group.permissions.filter(content_type__app_label="stories").exists():
         from importlib import import_module
 
         from django.apps import apps

@@ -1,5 +1,7 @@
 """Small assertions shared by view tests."""
 
+import json
+
 import html5lib
 from bs4 import BeautifulSoup
 
@@ -15,3 +17,28 @@ def blurb_titles(response) -> set[str]:
     """The titles of the work blurbs on a list page."""
     soup = BeautifulSoup(response.content, "html.parser")
     return {a.get_text() for a in soup.select(".blurb-title a")}
+
+
+def jobs_run_pending(*, limit: int = 1000) -> list[str]:
+    """Run the queued jobs in this test's thread and transaction, oldest first, as the
+    worker would run them (the worker itself, in another process, cannot see a test's
+    uncommitted rows: tests/readers/test_job_queue.py runs the real one). Returns the
+    task names run; a job that raises fails the test."""
+    from django.db import connection
+    from procrastinate.contrib.django import app
+
+    app.perform_import_paths()
+    ran: list[str] = []
+    for _ in range(limit):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM procrastinate_jobs WHERE id = (SELECT id FROM procrastinate_jobs "
+                "WHERE status = 'todo' ORDER BY id LIMIT 1) RETURNING task_name, args"
+            )
+            row = cursor.fetchone()
+        if row is None:
+            return ran
+        name, args = row
+        app.tasks[name](**(json.loads(args) if isinstance(args, str) else args))
+        ran.append(name)
+    raise AssertionError(f"still jobs queued after {limit}: a job that defers itself?")

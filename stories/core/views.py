@@ -12,6 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from stories.core.readiness import CHECKS, readiness_failures
+
 csp_logger = logging.getLogger("quire.csp")
 # A browser's report is a few hundred bytes; anything far larger is not one.
 MAX_CSP_REPORT_BYTES = 8 * 1024
@@ -69,3 +71,13 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         "CSP violation: %s", {name: str(details.get(name, ""))[:300] for name in fields if name in details}
     )
     return HttpResponse(status=204)
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """200 when the database, the cache and the job queue answer and every migration
+    is applied; 503 naming what failed (for a load balancer or an orchestrator)."""
+    failures = readiness_failures()
+    checks = {name: failures.get(name, "ok") for name in CHECKS}
+    return JsonResponse(
+        {"status": "unavailable" if failures else "ok", "checks": checks}, status=503 if failures else 200
+    )

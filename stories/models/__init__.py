@@ -1,3 +1,4 @@
+from stories.models.hits import Hit
 from stories.models.interactions import (
     Bookmark,
     Comment,
@@ -22,6 +23,7 @@ __all__ = [
     "Chapter",
     "Comment",
     "CreatorInvitation",
+    "Hit",
     "InboxItem",
     "Kudos",
     "OutgoingEmail",

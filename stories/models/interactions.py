@@ -168,17 +168,26 @@ class InboxItem(models.Model):
     comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What the entry announces ("chapter:12"): a fan-out job run twice adds it once.
+    event_key = models.CharField(max_length=100, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "event_key"], condition=~Q(event_key=""), name="inbox_once_per_event"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.message
 
 
 class OutgoingEmail(models.Model):
-    """A queue of emails, sent outside the request by `manage.py send_queued_email`."""
+    """An email to send, written by a fan-out job and sent by the job queue's worker
+    (stories/readers/tasks.py). `event_key` makes the fan-out idempotent: one email
+    per address per event, however often an interrupted job is retried."""
 
     to = models.EmailField()
     subject = models.CharField(max_length=255)
@@ -187,9 +196,15 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    event_key = models.CharField(max_length=100, blank=True, default="")
+    # After a failed attempt, not before this time (exponential back-off).
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], condition=Q(sent_at__isnull=True), name="email_unsent")]
+        constraints = [
+            models.UniqueConstraint(fields=["to", "event_key"], condition=~Q(event_key=""), name="email_once_per_event")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} to {self.to}"

@@ -79,9 +79,15 @@ class ReportAdmin(admin.ModelAdmin):
                 super().save_model(request, obj, form, change)
 
     def _close(self, request, queryset, status: str) -> int:
-        return queryset.filter(status=Report.Status.OPEN).update(
-            status=status, resolved_by=request.user, resolved_at=timezone.now()
-        )
+        """Close the open reports among the selection, each logged (LogEntry)."""
+        with transaction.atomic():
+            reports = list(queryset.filter(status=Report.Status.OPEN).select_for_update(of=("self",)))
+            Report.objects.filter(pk__in=[r.pk for r in reports]).update(
+                status=status, resolved_by=request.user, resolved_at=timezone.now()
+            )
+            for report in reports:
+                self.log_change(request, report, f"Marked {Report.Status(status).label.lower()}.")
+        return len(reports)
 
     @admin.action(description="Mark the selected reports resolved")
     def mark_resolved(self, request, queryset):

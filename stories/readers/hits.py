@@ -1,57 +1,82 @@
-"""Hit counts: each visitor counted once per work per day, written to the database
-in batches (one UPDATE per QUIRE_HIT_FLUSH_EVERY hits, or after
-QUIRE_HIT_FLUSH_SECONDS), never one write per page load."""
+"""Hit counts: each visitor counted once per work per day.
+
+The request that counts a hit writes it as a `Hit` row (one INSERT, ignored when the
+visitor was already counted that day), so nothing waits in a process's memory: a
+restart, with or without Redis, loses no hit. The cache only spares the database the
+repeat views it already knows about. A periodic job (`readers.tasks.hits_aggregate_job`,
+every QUIRE_HITS_EVERY_SECONDS) adds the new rows to `Work.hit_count`.
+"""
 
 import datetime
 import hashlib
 
-from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db import connections, router
 from django.utils import timezone
 
-from stories.models import Work
+from stories.models import Hit, Work
 
-
-def hits_pending_key(work_id: int) -> str:
-    return f"hits:pending:{work_id}"
+# Rows are kept this long after their day, for the once-a-day rule; then deleted.
+KEEP_DAYS = 2
+SEEN_SECONDS = 60 * 60 * 26
 
 
 def hit_record(*, work_id: int, visitor: str, today: datetime.date | None = None) -> bool:
-    """Count a visitor once per work per day. The cache remembers who was counted
-    and keeps a pending total per work; the database sees one UPDATE per
-    QUIRE_HIT_FLUSH_EVERY new hits (or when the oldest pending hit is older than
-    QUIRE_HIT_FLUSH_SECONDS), never one per page load. Returns True when counted."""
+    """Count `visitor` (any string naming a reader, see core.requests.visitor_key) once
+    per work per day. Returns True when this call counted a new hit. The hit reaches
+    Work.hit_count with the next aggregation run."""
     today = today or timezone.localdate()
-    seen_key = "hit:" + hashlib.sha256(f"{work_id}:{today.isoformat()}:{visitor}".encode()).hexdigest()
-    if not cache.add(seen_key, 1, timeout=60 * 60 * 26):
+    digest = hashlib.sha256(visitor.encode()).hexdigest()
+    seen_key = f"hit:{work_id}:{today.isoformat()}:{digest}"
+    if cache.get(seen_key):
         return False
-    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
-    now = timezone.now().timestamp()
-    cache.add(pending_key, 0, timeout=None)
-    cache.add(since_key, now, timeout=None)
-    try:
-        pending = cache.incr(pending_key)
-    except ValueError:  # evicted between add and incr
-        cache.set(pending_key, 1, timeout=None)
-        pending = 1
-    since = cache.get(since_key) or now
-    if pending >= settings.QUIRE_HIT_FLUSH_EVERY or now - since >= settings.QUIRE_HIT_FLUSH_SECONDS:
-        hits_flush(work_id=work_id)
-    return True
+    alias = router.db_for_write(Hit)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Hit._meta.db_table} (work_id, day, visitor, counted) VALUES (%s, %s, %s, false) "  # noqa: S608 - our table name
+            "ON CONFLICT DO NOTHING RETURNING id",
+            [work_id, today, digest],
+        )
+        counted = cursor.fetchone() is not None
+    cache.set(seen_key, 1, timeout=SEEN_SECONDS)
+    return counted
 
 
-def hits_flush(*, work_id: int) -> int:
-    """Move a work's pending hits from the cache to Work.hit_count."""
-    pending_key, since_key = hits_pending_key(work_id), f"hits:since:{work_id}"
-    pending = cache.get(pending_key) or 0
-    if pending <= 0:
-        return 0
-    try:
-        # decr, not delete: hits counted meanwhile by another request stay pending.
-        cache.decr(pending_key, pending)
-    except ValueError:
-        return 0
-    cache.set(since_key, timezone.now().timestamp(), timeout=None)
-    Work.objects.filter(pk=work_id).update(hit_count=F("hit_count") + pending)
-    return pending
+def hits_aggregate(*, batch: int = 10_000, today: datetime.date | None = None) -> int:
+    """Add every uncounted Hit row to its work's hit_count; returns the number of hits
+    added. Each batch marks its rows counted and bumps the works in ONE statement, so
+    a worker killed half-way adds each hit exactly once. Rows older than KEEP_DAYS
+    are deleted afterwards."""
+    hits, works = Hit._meta.db_table, Work._meta.db_table
+    alias = router.db_for_write(Hit)
+    added = 0
+    with connections[alias].cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"""
+                WITH moved AS (
+                    UPDATE {hits} SET counted = true
+                     WHERE id IN (SELECT id FROM {hits} WHERE NOT counted ORDER BY id LIMIT %s
+                                  FOR UPDATE SKIP LOCKED)
+                 RETURNING work_id
+                ), per_work AS (
+                    SELECT work_id, count(*) AS n FROM moved GROUP BY work_id
+                ), bumped AS (
+                    UPDATE {works} w SET hit_count = w.hit_count + per_work.n
+                      FROM per_work WHERE w.id = per_work.work_id
+                 RETURNING per_work.n
+                )
+                SELECT (SELECT count(*) FROM moved), coalesce((SELECT sum(n) FROM bumped), 0)
+                """,  # noqa: S608 - our table names
+                [batch],
+            )
+            moved, _bumped = cursor.fetchone()
+            added += int(_bumped)
+            if moved < batch:
+                break
+        today = today or timezone.localdate()
+        cursor.execute(
+            f"DELETE FROM {hits} WHERE counted AND day < %s",  # noqa: S608 - our table name
+            [today - datetime.timedelta(days=KEEP_DAYS)],
+        )
+    return added

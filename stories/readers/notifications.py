@@ -1,13 +1,17 @@
 """What subscribers are told: an inbox entry for every subscriber of a new work,
 chapter or series part, and a queued email for those with an address (sent later by
-outgoing_email_send, never inside a request)."""
+outgoing_email_send, never inside a request). The fan-out runs as a job
+(readers.tasks); each event has a key, so a job run twice tells everyone once."""
 
+import datetime
+import hashlib
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -35,13 +39,24 @@ def _absolute(url: str) -> str:
 
 
 def _notify(
-    *, users: Iterable[AbstractBaseUser], work: Work, message: str, url: str, chapter: Chapter | None = None
+    *,
+    users: Iterable[AbstractBaseUser],
+    work: Work,
+    message: str,
+    url: str,
+    event_key: str,
+    chapter: Chapter | None = None,
 ) -> int:
     """One inbox entry per user (deleted with the work, or the chapter it names), and
-    one queued email for those with an address."""
+    one queued email for those with an address; entries and emails already written
+    for `event_key` are left as they are (a retried job tells nobody twice)."""
     users = list(users)
     InboxItem.objects.bulk_create(
-        [InboxItem(user=u, work=work, chapter=chapter, message=message[:500], url=url) for u in users]
+        [
+            InboxItem(user=u, work=work, chapter=chapter, message=message[:500], url=url, event_key=event_key)
+            for u in users
+        ],
+        ignore_conflicts=True,
     )
     emails = []
     for u in users:
@@ -53,8 +68,8 @@ def _notify(
                 f"Unsubscribe from everything in one click: {_absolute(unsubscribe_url(u))}\n"
             )
             # A subject is a mail header: one line, whatever the message was built from.
-            emails.append(OutgoingEmail(to=u.email, subject=one_line(message)[:255], body=body))
-    OutgoingEmail.objects.bulk_create(emails)
+            emails.append(OutgoingEmail(to=u.email, subject=one_line(message)[:255], body=body, event_key=event_key))
+    OutgoingEmail.objects.bulk_create(emails, ignore_conflicts=True)
     return len(users)
 
 
@@ -85,6 +100,7 @@ def subscriptions_notify_chapter(*, chapter: Chapter) -> int:
         message=f"New chapter of {work.title}: {chapter.display_title}",
         url=chapter.get_absolute_url(),
         chapter=chapter,
+        event_key=f"chapter:{chapter.pk}",
     )
 
 
@@ -100,6 +116,7 @@ def subscriptions_notify_work(*, work: Work) -> int:
         work=work,
         message=f"New work by {names or 'Anonymous'}: {work.title}",
         url=work.get_absolute_url(),
+        event_key=f"work:{work.pk}",
     )
 
 
@@ -121,29 +138,59 @@ def subscriptions_notify_part(*, part: SeriesPart) -> int:
         work=work,
         message=f"New part in {part.series.title}: {work.title}",
         url=work.get_absolute_url(),
+        event_key=f"part:{part.pk}",
     )
 
 
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def outgoing_email_message_id(email: OutgoingEmail) -> str:
+    """A Message-ID fixed by the row, so a resend (a worker killed between handing the
+    email over and recording it) is recognisably the same message to mail software."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    tag = hashlib.sha256(f"{email.pk}:{email.event_key}".encode()).hexdigest()[:16]
+    return f"<quire.{email.pk}.{tag}@{domain}>"
+
+
 def outgoing_email_send(*, limit: int = 100) -> tuple[int, int]:
-    """Send queued emails through the configured backend; returns (sent, failed).
-    Rows are locked while sent so two runs never send the same email."""
+    """Send up to `limit` due emails through the configured backend; returns (sent,
+    failed). Each email is locked, sent and marked in its own transaction, so a
+    worker killed half-way leaves the sent ones marked and the rest queued, and two
+    workers never send the same row. A failed email waits 2^attempts minutes before
+    its next try, and is given up after MAX_EMAIL_ATTEMPTS (its last_error says why)."""
     sent = failed = 0
-    with transaction.atomic():
-        batch = list(
-            OutgoingEmail.objects.select_for_update(skip_locked=True)
-            .filter(sent_at__isnull=True, attempts__lt=5)
-            .order_by("created_at", "id")[:limit]
-        )
-        for email in batch:
+    connection = get_connection()
+    for _ in range(limit):
+        with transaction.atomic():
+            now = timezone.now()
+            email = (
+                OutgoingEmail.objects.select_for_update(skip_locked=True)
+                .filter(sent_at__isnull=True, attempts__lt=MAX_EMAIL_ATTEMPTS)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .order_by("created_at", "id")
+                .first()
+            )
+            if email is None:
+                break
             email.attempts += 1
+            message = EmailMessage(
+                email.subject,
+                email.body,
+                settings.DEFAULT_FROM_EMAIL,
+                [email.to],
+                headers={"Message-ID": outgoing_email_message_id(email)},
+                connection=connection,
+            )
             try:
-                send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.to])
+                message.send()
             except Exception as error:  # any backend failure: keep it queued, record why
                 email.last_error = str(error)[:2000]
+                email.next_attempt_at = now + datetime.timedelta(minutes=2**email.attempts)
                 failed += 1
             else:
                 email.sent_at = timezone.now()
                 email.last_error = ""
                 sent += 1
-            email.save(update_fields=["attempts", "sent_at", "last_error"])
+            email.save(update_fields=["attempts", "sent_at", "last_error", "next_attempt_at"])
     return sent, failed

@@ -5,6 +5,7 @@ change is written to the admin log (LogEntry) against each tag it touched."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.template.response import TemplateResponse
 
 from stories.models import Tag, TagKind
@@ -19,12 +20,22 @@ from stories.tags.wrangling import (
 
 
 class TargetTagForm(forms.Form):
+    """The second tag of a wrangling action, picked by autocomplete (an archive has
+    far too many tags for one select). `via` names the Tag field whose autocomplete
+    rules apply (see TagAdmin.get_search_results); `queryset` is what validation
+    accepts, so a tag typed in by hand is checked as well."""
+
     target = forms.ModelChoiceField(queryset=Tag.objects.none(), label="Tag")
 
-    def __init__(self, *args, queryset, label: str, **kwargs):
+    def __init__(self, *args, queryset, label: str, via: str, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
+        # The widget first: setting the queryset hands the widget its choices.
+        self.fields["target"].widget = AutocompleteSelect(Tag._meta.get_field(via), admin_site)
         self.fields["target"].queryset = queryset
         self.fields["target"].label = label
+        self.fields["target"].error_messages["invalid_choice"] = (
+            "Choose another tag: not one of the selected tags, and one that can take this role."
+        )
 
 
 class TagWranglingMixin:
@@ -47,7 +58,8 @@ class TagWranglingMixin:
             action="make_synonyms",
             title="Make synonyms",
             label="Canonical tag",
-            targets=Tag.objects.filter(synonym_of__isnull=True, kind__in=_kinds(queryset)).order_by("kind", "name"),
+            targets=_targets_for(queryset).filter(kind__in=_kinds(queryset)),
+            via="synonym_of",
             apply=lambda tags, target: (tags_make_synonyms(tags=tags, canonical=target), None)[1],
             log=lambda target: f"Made a synonym of “{target.name}” (#{target.pk}).",
             done=lambda n, target: f"{n} tag(s) are now synonyms of “{target.name}”.",
@@ -61,7 +73,8 @@ class TagWranglingMixin:
             action="set_parent_fandom",
             title="Set parent fandom",
             label="Parent fandom",
-            targets=Tag.objects.filter(kind=TagKind.FANDOM, synonym_of__isnull=True).order_by("name"),
+            targets=_targets_for(queryset).filter(kind=TagKind.FANDOM),
+            via="parents",
             apply=lambda tags, target: (tags_set_parent(tags=tags, parent=target), None)[1],
             log=lambda target: f"Added parent fandom “{target.name}” (#{target.pk}).",
             done=lambda n, target: f"{n} tag(s) now belong to “{target.name}”.",
@@ -75,17 +88,24 @@ class TagWranglingMixin:
             action="merge_tags",
             title="Merge tags",
             label="Merge into",
-            targets=Tag.objects.filter(synonym_of__isnull=True, kind__in=_kinds(queryset)).order_by("kind", "name"),
+            targets=_targets_for(queryset).filter(kind__in=_kinds(queryset)),
+            via="synonym_of",
             apply=lambda tags, target: tags_merge(tags=tags, into=target),
             log=lambda target: f"Merged into “{target.name}” (#{target.pk}): works moved, tag kept as a synonym.",
             done=lambda n, target: f"Merged into “{target.name}”; {n} tagging(s) moved.",
         )
 
-    def _with_target(self, request, queryset, *, action, title, label, targets, apply, log, done):
+    def _with_target(self, request, queryset, *, action, title, label, targets, via, apply, log, done):
         """First call: show the form. Second call (the form posted back with
         "apply"): validate, run the service in one transaction, log each tag."""
         tags = list(queryset.order_by("name"))
-        form = TargetTagForm(request.POST if "apply" in request.POST else None, queryset=targets, label=label)
+        form = TargetTagForm(
+            request.POST if "apply" in request.POST else None,
+            queryset=targets,
+            label=label,
+            via=via,
+            admin_site=self.admin_site,
+        )
         if "apply" in request.POST and form.is_valid():
             target = form.cleaned_data["target"]
             try:
@@ -106,8 +126,15 @@ class TagWranglingMixin:
             "action": action,
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
             "opts": self.model._meta,
+            "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/stories/tag/wrangle.html", context)
+
+
+def _targets_for(queryset):
+    """Tags that may receive the selected ones: canonical-able (not a synonym) and
+    never one of the selection itself."""
+    return Tag.objects.filter(synonym_of__isnull=True).exclude(pk__in=queryset.values("pk"))
 
 
 def _kinds(queryset) -> list[str]:
@@ -147,3 +174,36 @@ class TagAdmin(TagWranglingMixin, admin.ModelAdmin):
     autocomplete_fields = ["synonym_of", "parents"]
     prepopulated_fields = {}
     readonly_fields = ["slug"]
+    list_select_related = ["synonym_of"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Autocomplete for a wrangling target offers only tags that can be one: no
+        synonyms as a canonical, only fandoms as a parent. (The tag itself and the
+        selected tags are refused by the forms' querysets, with a message.)"""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path.endswith("/autocomplete/") and request.GET.get("model_name") == "tag":
+            field = request.GET.get("field_name")
+            if field in {"synonym_of", "parents"}:
+                queryset = queryset.filter(synonym_of__isnull=True)
+            if field == "parents":
+                queryset = queryset.filter(kind=TagKind.FANDOM)
+        return queryset, may_have_duplicates
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None:
+            # The change form's own choices never offer the tag itself.
+            for name in ("synonym_of", "parents"):
+                if name in form.base_fields:
+                    form.base_fields[name].queryset = form.base_fields[name].queryset.exclude(pk=obj.pk)
+        return form
+
+
+# Quire's Tag is the only tag admin: taggit registers its own (generic) Tag model's,
+# which Quire never fills, so moderators would see an empty second "Tags".
+try:
+    from taggit.models import Tag as TaggitTag
+
+    admin.site.unregister(TaggitTag)
+except (ImportError, admin.sites.NotRegistered):
+    pass

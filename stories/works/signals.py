@@ -8,12 +8,8 @@ from django.db.models.signals import post_delete, post_init, post_save, pre_dele
 from django.dispatch import receiver
 
 from stories.models import Chapter, SeriesPart, Work
-from stories.readers.notifications import (
-    subscriptions_notify_chapter,
-    subscriptions_notify_part,
-    subscriptions_notify_work,
-)
 from stories.readers.services import bookmarks_keep_for_deleted_work
+from stories.readers.tasks import notify_chapter_added, notify_part_added, notify_work_posted
 from stories.works.services import work_recount
 
 
@@ -30,9 +26,11 @@ def _chapter_changed(sender, instance: Chapter, **kwargs) -> None:
     work_recount(work_id=instance.work_id)
 
 
-# Subscriptions: a new chapter, or a work that becomes posted, notifies subscribers
-# after the transaction commits, whichever path (form, admin, import) wrote it. The
-# chapters of a work posted in the same transaction are covered by the work's notice.
+# Subscriptions: a new chapter, or a work that becomes posted, defers a fan-out job
+# whichever path (form, admin, import) wrote it. The job row is written in the same
+# transaction as the post (the queue lives in the same database), so it exists exactly
+# when the post does, even if the process dies right after the commit. The chapters
+# of a work posted in the same transaction are covered by the work's notice.
 # Per thread, because transactions (and their on_commit hooks) are per connection.
 _local = threading.local()
 
@@ -58,28 +56,15 @@ def _work_posted(sender, instance: Work, created: bool, **kwargs) -> None:
         return
     work_id = instance.pk
     _posted_in_transaction().add(work_id)
-
-    def notify() -> None:
-        _posted_in_transaction().discard(work_id)
-        work = Work.objects.filter(pk=work_id).first()
-        if work is not None:
-            subscriptions_notify_work(work=work)
-
-    transaction.on_commit(notify)
+    notify_work_posted.defer(work_id=work_id)
+    transaction.on_commit(lambda: _posted_in_transaction().discard(work_id))
 
 
 @receiver(post_save, sender=Chapter)
 def _chapter_added(sender, instance: Chapter, created: bool, **kwargs) -> None:
     if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
-    chapter_id = instance.pk
-
-    def notify() -> None:
-        chapter = Chapter.objects.filter(pk=chapter_id).first()
-        if chapter is not None:
-            subscriptions_notify_chapter(chapter=chapter)
-
-    transaction.on_commit(notify)
+    notify_chapter_added.defer(chapter_id=instance.pk)
 
 
 @receiver(post_save, sender=SeriesPart)
@@ -88,11 +73,4 @@ def _part_added(sender, instance: SeriesPart, created: bool, **kwargs) -> None:
     work posted in this same transaction is announced by the work's own notice."""
     if not created or kwargs.get("raw") or instance.work_id in _posted_in_transaction():
         return
-    part_id = instance.pk
-
-    def notify() -> None:
-        part = SeriesPart.objects.select_related("series", "work").filter(pk=part_id).first()
-        if part is not None:
-            subscriptions_notify_part(part=part)
-
-    transaction.on_commit(notify)
+    notify_part_added.defer(part_id=instance.pk)

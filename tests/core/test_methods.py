@@ -3,6 +3,8 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from stories.core.middleware import AllowedMethodsMiddleware
+
 pytestmark = pytest.mark.django_db
 
 
@@ -32,6 +34,8 @@ def test_every_url_is_walked():
 def test_methods_no_page_serves_answer_405(client, method, reader):
     client.force_login(reader)
     for path in _paths():
+        if method in ("PUT", "DELETE") and AllowedMethodsMiddleware.API_WRITES.match(path):
+            continue  # the read API sets and removes a bookmark with these (tests/api)
         response = client.generic(method, path)
         assert response.status_code == 405, (method, path, response.status_code)
         assert "GET" in response["Allow"]

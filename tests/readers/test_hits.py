@@ -2,12 +2,12 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from django.core.management import call_command
 
-from stories.models import Work
-from stories.readers.hits import hit_record, hits_flush
+from stories.models import Hit, Work
+from stories.readers.hits import hit_record, hits_aggregate
 from tests import factories
+from tests.helpers import jobs_run_pending
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,11 @@ def clear_cache():
     cache.clear()
 
 
-def test_hits_count_distinct_readers_per_day(client, reader, stranger, settings):
-    settings.QUIRE_HIT_FLUSH_EVERY = 1
+def hits_of(work) -> int:
+    return Work.objects.get(pk=work.pk).hit_count
+
+
+def test_hits_count_distinct_readers_per_day(client, reader, stranger):
     work = factories.WorkFactory()
     client.force_login(reader)
     for _ in range(3):
@@ -30,53 +33,81 @@ def test_hits_count_distinct_readers_per_day(client, reader, stranger, settings)
     client.logout()
     client.get(work.get_absolute_url(), REMOTE_ADDR="10.1.1.1")
     client.get(work.get_absolute_url(), REMOTE_ADDR="10.1.1.1")
-    assert Work.objects.get(pk=work.pk).hit_count == 3
+    assert hits_of(work) == 0  # recorded, not yet added up
+    assert Hit.objects.filter(work=work).count() == 3
+    assert hits_aggregate() == 3
+    assert hits_of(work) == 3
 
 
-def test_the_same_reader_counts_again_the_next_day(settings):
-    settings.QUIRE_HIT_FLUSH_EVERY = 1
+def test_the_same_reader_counts_again_the_next_day():
     work = factories.WorkFactory()
     assert hit_record(work_id=work.pk, visitor="v", today=datetime.date(2026, 1, 1))
     assert not hit_record(work_id=work.pk, visitor="v", today=datetime.date(2026, 1, 1))
     assert hit_record(work_id=work.pk, visitor="v", today=datetime.date(2026, 1, 2))
-    assert Work.objects.get(pk=work.pk).hit_count == 2
+    hits_aggregate(today=datetime.date(2026, 1, 2))
+    assert hits_of(work) == 2
 
 
-def test_hits_are_written_in_batches_not_per_request(settings):
-    settings.QUIRE_HIT_FLUSH_EVERY = 5
-    settings.QUIRE_HIT_FLUSH_SECONDS = 3600
+def test_hits_survive_a_lost_cache_and_still_count_once_a_day():
+    # A restart without Redis empties the cache: the rows remember who was counted.
     work = factories.WorkFactory()
-    with CaptureQueriesContext(connection) as queries:
-        for n in range(4):
-            hit_record(work_id=work.pk, visitor=f"reader-{n}")
-    assert len(queries) == 0
-    assert Work.objects.get(pk=work.pk).hit_count == 0
-    hit_record(work_id=work.pk, visitor="reader-4")
-    assert Work.objects.get(pk=work.pk).hit_count == 5
-    hit_record(work_id=work.pk, visitor="reader-5")
-    assert hits_flush(work_id=work.pk) == 1
-    assert Work.objects.get(pk=work.pk).hit_count == 6
+    assert hit_record(work_id=work.pk, visitor="v")
+    cache.clear()
+    assert not hit_record(work_id=work.pk, visitor="v")
+    assert hits_aggregate() == 1
+    cache.clear()
+    assert not hit_record(work_id=work.pk, visitor="v")
+    assert hits_aggregate() == 0
+    assert hits_of(work) == 1
 
 
-def test_creators_do_not_count_their_own_hits(client, author, settings):
-    settings.QUIRE_HIT_FLUSH_EVERY = 1
+def test_aggregation_adds_each_hit_once_and_in_batches():
+    first, second = factories.WorkFactory.create_batch(2)
+    for n in range(7):
+        hit_record(work_id=first.pk, visitor=f"r{n}")
+    hit_record(work_id=second.pk, visitor="r")
+    assert hits_aggregate(batch=3) == 8
+    assert (hits_of(first), hits_of(second)) == (7, 1)
+    assert hits_aggregate() == 0
+    assert (hits_of(first), hits_of(second)) == (7, 1)
+
+
+def test_old_counted_rows_are_deleted_uncounted_ones_are_kept():
+    work = factories.WorkFactory()
+    hit_record(work_id=work.pk, visitor="a", today=datetime.date(2026, 1, 1))
+    hits_aggregate(today=datetime.date(2026, 1, 1))
+    hit_record(work_id=work.pk, visitor="b", today=datetime.date(2026, 1, 1))
+    # Days later the first row (counted) goes; the second is counted first, then goes next time.
+    assert hits_aggregate(today=datetime.date(2026, 1, 10)) == 1
+    assert hits_of(work) == 2
+    assert not Hit.objects.filter(visitor__isnull=False, counted=False).exists()
+    hits_aggregate(today=datetime.date(2026, 1, 10))
+    assert not Hit.objects.exists()
+
+
+def test_the_periodic_job_adds_the_hits():
+    work = factories.WorkFactory()
+    hit_record(work_id=work.pk, visitor="v")
+    from procrastinate.contrib.django import app
+
+    app.tasks["stories.readers.tasks.hits_aggregate_job"].defer(timestamp=0)
+    assert "stories.readers.tasks.hits_aggregate_job" in jobs_run_pending()
+    assert hits_of(work) == 1
+
+
+def test_creators_do_not_count_their_own_hits(client, author):
     work = factories.WorkFactory(creators=[author])
     client.force_login(author)
     client.get(work.get_absolute_url())
-    assert Work.objects.get(pk=work.pk).hit_count == 0
+    hits_aggregate()
+    assert hits_of(work) == 0
 
 
-def test_flush_hits_command_writes_everything_pending(settings):
-    from django.core.management import call_command
-
-    settings.QUIRE_HIT_FLUSH_EVERY = 100
-    settings.QUIRE_HIT_FLUSH_SECONDS = 3600
+def test_flush_hits_command_adds_everything_recorded():
     first, second = factories.WorkFactory.create_batch(2)
     for n in range(3):
         hit_record(work_id=first.pk, visitor=f"r{n}")
     hit_record(work_id=second.pk, visitor="r")
-    call_command("flush_hits", batch=1)
-    assert Work.objects.get(pk=first.pk).hit_count == 3
-    assert Work.objects.get(pk=second.pk).hit_count == 1
     call_command("flush_hits")
-    assert Work.objects.get(pk=first.pk).hit_count == 3
+    assert hits_of(first) == 3
+    assert hits_of(second) == 1

@@ -1,12 +1,18 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from stories.importers.base import ChapterDraft
 from stories.models import Chapter, InboxItem, OutgoingEmail, Subscription, Work
+from stories.readers.notifications import outgoing_email_message_id, outgoing_email_send
 from stories.readers.unsubscribe import unsubscribe_url
 from stories.works.services import work_create
 from tests import factories
+from tests.helpers import jobs_run_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,36 +23,77 @@ def add_chapter(work, position):
 
 def test_new_chapter_reaches_work_subscribers_inbox_and_email_queue(client, reader, author):
     work = factories.WorkFactory(creators=[author], title="Serial")
+    jobs_run_pending()  # its own announcement, before anyone subscribed
     client.force_login(reader)
     client.post(reverse("stories:subscription-create", args=["work", work.pk]))
     assert Subscription.objects.filter(user=reader, work=work).exists()
 
     add_chapter(work, 2)
+    assert not InboxItem.objects.exists()  # the fan-out is a job, not part of the post
+    jobs_run_pending()
 
     item = InboxItem.objects.get(user=reader)
     assert item.message == "New chapter of Serial: Chapter 2"
     assert item.url == f"/works/{work.pk}/chapters/2/"
     email = OutgoingEmail.objects.get()
-    assert email.to == reader.email and email.sent_at is None
+    assert email.to == reader.email and email.sent_at is not None  # sent by the job the fan-out deferred
+    jobs_run_pending()  # running the jobs again tells no one twice
+    assert InboxItem.objects.filter(user=reader).count() == OutgoingEmail.objects.count() == 1
     assert not InboxItem.objects.filter(user=author).exists()
 
 
-def test_queued_email_is_sent_by_the_command_not_the_request(client, reader, author, mailoutbox, settings):
+def test_queued_email_is_sent_by_a_job_not_the_request(client, reader, author, mailoutbox, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     work = factories.WorkFactory(creators=[author], title="Serial")
+    jobs_run_pending()
     Subscription.objects.create(user=reader, work=work)
     add_chapter(work, 2)
     assert len(mailoutbox) == 0
-
-    call_command("send_queued_email")
+    jobs_run_pending()  # the fan-out job, then the send job it asks for
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [reader.email]
     assert f"/works/{work.pk}/chapters/2/" in mailoutbox[0].body
     assert "/unsubscribe/" in mailoutbox[0].body
-    assert OutgoingEmail.objects.get().sent_at is not None
+    email = OutgoingEmail.objects.get()
+    assert email.sent_at is not None
+    assert mailoutbox[0].extra_headers["Message-ID"] == outgoing_email_message_id(email)
     call_command("send_queued_email")
+    jobs_run_pending()
     assert len(mailoutbox) == 1
+
+
+class _RefusingBackend:
+    """An email backend whose server is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("mail server down")
+
+
+def test_a_failed_email_waits_with_back_off_then_is_sent(reader, author, mailoutbox, settings):
+    work = factories.WorkFactory(creators=[author])
+    jobs_run_pending()
+    Subscription.objects.create(user=reader, work=work)
+    settings.EMAIL_BACKEND = "tests.readers.test_subscriptions._RefusingBackend"
+    add_chapter(work, 2)
+    jobs_run_pending_expecting_failure()
+    email = OutgoingEmail.objects.get()
+    assert email.sent_at is None and email.attempts == 1 and "mail server down" in email.last_error
+    assert email.next_attempt_at > timezone.now() + datetime.timedelta(seconds=90)
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert outgoing_email_send() == (0, 0)  # not due yet
+    with time_machine.travel(email.next_attempt_at + datetime.timedelta(seconds=1)):
+        assert outgoing_email_send() == (1, 0)
+    assert len(mailoutbox) == 1 and OutgoingEmail.objects.get().attempts == 2
+
+
+def jobs_run_pending_expecting_failure():
+    with pytest.raises(RuntimeError, match="could not be sent"):
+        jobs_run_pending()
 
 
 def test_author_subscription_hears_of_new_works_once(reader, author):
@@ -58,6 +105,7 @@ def test_author_subscription_hears_of_new_works_once(reader, author):
         warnings=["none"],
         tags_by_kind={"fandoms": ["Naruto"]},
     )
+    jobs_run_pending()
     messages = list(InboxItem.objects.filter(user=reader).values_list("message", flat=True))
     assert messages == ["New work by author: Brand new"]
 
@@ -66,10 +114,12 @@ def test_draft_becoming_posted_notifies_and_draft_chapters_do_not(reader, author
     Subscription.objects.create(user=reader, creator=author)
     work = factories.WorkFactory(creators=[author], status=Work.Status.DRAFT, title="Drafty")
     add_chapter(work, 2)
+    jobs_run_pending()
     assert not InboxItem.objects.exists()
     work = Work.objects.get(pk=work.pk)
     work.status = Work.Status.POSTED
     work.save()
+    jobs_run_pending()
     assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Drafty"]
 
 
@@ -78,6 +128,7 @@ def test_series_and_tag_subscriptions(reader, author):
     synonym = factories.TagFactory(name="slowburn", synonym_of=tag)
     first = factories.WorkFactory(creators=[author])
     series = factories.SeriesFactory(works=[first])
+    jobs_run_pending()
     Subscription.objects.create(user=reader, series=series)
     Subscription.objects.create(user=reader, tag=tag)
     add_chapter(first, 2)
@@ -85,6 +136,7 @@ def test_series_and_tag_subscriptions(reader, author):
     work = Work.objects.get(pk=work.pk)
     work.status = Work.Status.POSTED
     work.save()
+    jobs_run_pending()
     messages = sorted(InboxItem.objects.filter(user=reader).values_list("message", flat=True))
     assert messages == [f"New chapter of {first.title}: Chapter 2", "New work by author: Tagged"]
 
@@ -163,9 +215,11 @@ def test_posted_work_added_to_a_series_is_a_new_part_for_its_subscribers(reader,
     series = factories.SeriesFactory(title="Arc")
     Subscription.objects.create(user=reader, series=series)
     work = factories.WorkFactory(creators=[author], title="Part two")
+    jobs_run_pending()
     from stories.works.services import series_add_work
 
     series_add_work(series=series, work=work)
+    jobs_run_pending()
     assert list(InboxItem.objects.filter(user=reader).values_list("message", flat=True)) == [
         "New part in Arc: Part two"
     ]
@@ -178,8 +232,10 @@ def test_draft_part_is_announced_once_when_posted(reader, author):
     from stories.works.services import series_add_work
 
     series_add_work(series=series, work=draft)
+    jobs_run_pending()
     assert not InboxItem.objects.exists()
     draft = Work.objects.get(pk=draft.pk)
     draft.status = Work.Status.POSTED
     draft.save()
+    jobs_run_pending()
     assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Later"]

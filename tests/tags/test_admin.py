@@ -210,3 +210,58 @@ def test_a_new_root_leaves_the_work_alone():
     # A changed tag does.
     TaggedWork.objects.filter(content_object=work).update(tag=TagFactory(name="Pining"))
     assert row_version() != before
+
+
+def test_only_quires_tag_admin_is_listed(client, moderator, admin_user):
+    from django.contrib import admin
+    from taggit.models import Tag as TaggitTag
+
+    assert not admin.site.is_registered(TaggitTag)
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "/admin/taggit/" not in index and "/admin/stories/tag/" in index
+
+
+@pytest.mark.parametrize("action", ["make_synonyms", "merge_tags"])
+def test_wrangling_never_accepts_a_selected_tag_as_its_own_target(client, moderator, action):
+    first = TagFactory(name="Naruto", kind=TagKind.FANDOM)
+    second = TagFactory(name="NARUTO (TV)", kind=TagKind.FANDOM)
+    client.force_login(moderator)
+    form = act(client, action, [first, second])
+    assert form.status_code == 200
+    # The target is picked by autocomplete, not from a list of every tag.
+    assert b"admin-autocomplete" in form.content and b"autocomplete.js" in form.content
+    assert f'<option value="{first.pk}"'.encode() not in form.content
+    refused = act(client, action, [first, second], apply="1", target=first.pk)
+    assert refused.status_code == 200
+    assert "not one of the selected tags" in refused.content.decode()
+    assert not Tag.objects.filter(synonym_of__isnull=False).exists()
+    assert logged(first) == logged(second) == []
+
+
+def test_tag_change_form_refuses_the_tag_as_its_own_synonym_or_parent(client, moderator):
+    fandom = TagFactory(name="Naruto", kind=TagKind.FANDOM, canonical=True)
+    client.force_login(moderator)
+    url = reverse("admin:stories_tag_change", args=[fandom.pk])
+    data = {"name": "Naruto", "kind": TagKind.FANDOM, "canonical": "on", "synonym_of": fandom.pk}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    fandom.refresh_from_db()
+    assert fandom.synonym_of_id is None
+
+
+def test_tag_autocomplete_offers_only_possible_targets(client, moderator):
+    fandom = TagFactory(name="Naruto", kind=TagKind.FANDOM, canonical=True)
+    TagFactory(name="Naruto Uzumaki", kind=TagKind.CHARACTER, canonical=True)
+    TagFactory(name="Naruto Uzumaki/Hinata", kind=TagKind.RELATIONSHIP)  # not canonical
+    TagFactory(name="Naruto (TV)", kind=TagKind.FANDOM, synonym_of=fandom)
+    client.force_login(moderator)
+
+    def offered(field):
+        url = reverse("admin:autocomplete")
+        params = {"app_label": "stories", "model_name": "tag", "field_name": field, "term": "naruto"}
+        return {row["text"] for row in client.get(url, params).json()["results"]}
+
+    assert offered("parents") == {"Naruto"}
+    assert offered("synonym_of") == {"Naruto", "Naruto Uzumaki"}

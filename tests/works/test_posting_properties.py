@@ -15,6 +15,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from stories.core.text import one_line
 from stories.models import Tag, Work
 from stories.tags.names import split_tag_names
 from stories.works import rules
@@ -45,8 +46,9 @@ def author_client(author):
 
 
 def _expected_title(title: str) -> str:
-    # As the form reads it: stripped, line endings and control characters, then spaces.
-    return " ".join(rules.normalise_newlines(title.strip()).split())
+    # As the form reads it: one line (core.text.one_line drops control characters and
+    # bidirectional marks, collapses white space, NFC).
+    return one_line(title)
 
 
 def _page_urls(work: Work, tags: list[Tag]) -> list[str]:

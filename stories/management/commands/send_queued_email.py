@@ -4,7 +4,10 @@ from stories.readers.notifications import outgoing_email_send
 
 
 class Command(BaseCommand):
-    help = "Send queued notification emails through the configured email backend (run from cron or a timer)."
+    help = (
+        "Send queued notification emails now. The job worker sends them by itself (at once after a "
+        "post, and every QUIRE_EMAIL_SWEEP_SECONDS); this is for a shell or a test."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--limit", type=int, default=500, help="At most this many emails per run.")

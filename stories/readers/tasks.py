@@ -1,0 +1,108 @@
+"""The readers' background jobs, on Procrastinate's queue in PostgreSQL.
+
+- Subscription fan-out: a work, chapter or series part posted defers one job in the
+  same transaction as the post (so a crash after the commit cannot lose it); the job
+  writes one inbox entry and one email row per subscriber, idempotently (keyed by
+  event), then asks for the emails to be sent.
+- Sending: `emails_send` sends queued emails one committed row at a time; it also
+  runs periodically to pick up what a killed worker left.
+- Hits: rows written by the requests are added to the works' counters periodically.
+
+Failing jobs are retried with exponential back-off (RETRY); those that exhaust it stay
+in the queue as *failed*, listed in the admin under Procrastinate → Jobs.
+"""
+
+import contextlib
+
+from django.conf import settings
+from procrastinate import RetryStrategy
+from procrastinate.contrib.django import app
+from procrastinate.exceptions import AlreadyEnqueued
+
+from stories.models import Chapter, SeriesPart, Work
+from stories.readers.hits import hits_aggregate
+from stories.readers.notifications import (
+    outgoing_email_send,
+    subscriptions_notify_chapter,
+    subscriptions_notify_part,
+    subscriptions_notify_work,
+)
+
+# Waits of 2, 4, 8 … 256 s between attempts (about eight minutes in all).
+RETRY = RetryStrategy(max_attempts=8, exponential_wait=2)
+EMAIL_QUEUE = "emails"
+
+
+def cron_every(seconds: int) -> str:
+    """A cron expression (with croniter's seconds field when under a minute) that
+    fires every `seconds` seconds; a minute or more is rounded to whole minutes."""
+    if seconds < 60:
+        return f"* * * * * */{max(seconds, 1)}"
+    return f"*/{min(seconds // 60, 59)} * * * *"
+
+
+@app.task(queue=EMAIL_QUEUE, retry=RETRY)
+def notify_work_posted(*, work_id: int) -> int:
+    """Fan out a newly posted work to its subscribers; returns how many were told."""
+    work = Work.objects.filter(pk=work_id).first()
+    told = subscriptions_notify_work(work=work) if work else 0
+    emails_send_soon()
+    return told
+
+
+@app.task(queue=EMAIL_QUEUE, retry=RETRY)
+def notify_chapter_added(*, chapter_id: int) -> int:
+    """Fan out a new chapter to its work's subscribers; returns how many were told."""
+    chapter = Chapter.objects.filter(pk=chapter_id).first()
+    told = subscriptions_notify_chapter(chapter=chapter) if chapter else 0
+    emails_send_soon()
+    return told
+
+
+@app.task(queue=EMAIL_QUEUE, retry=RETRY)
+def notify_part_added(*, part_id: int) -> int:
+    """Fan out a new series part to the series' subscribers; returns how many were told."""
+    part = SeriesPart.objects.select_related("series", "work").filter(pk=part_id).first()
+    told = subscriptions_notify_part(part=part) if part else 0
+    emails_send_soon()
+    return told
+
+
+@app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send")
+def emails_send() -> int:
+    """Send every queued email that is due; returns how many were sent. Raises when
+    some failed, so the queue retries with back-off (the rows keep their own)."""
+    total = 0
+    while True:
+        sent, failed = outgoing_email_send(limit=100)
+        total += sent
+        if failed:
+            raise RuntimeError(f"{failed} email(s) could not be sent; they stay queued")
+        if sent == 0:
+            return total
+
+
+def emails_send_soon() -> None:
+    """Ask the worker to send queued emails now; one such job waiting is enough."""
+    with contextlib.suppress(AlreadyEnqueued):
+        emails_send.defer()
+
+
+@app.periodic(cron=cron_every(settings.QUIRE_EMAIL_SWEEP_SECONDS), periodic_id="emails-sweep")
+@app.task(queue=EMAIL_QUEUE, queueing_lock="emails_sweep")
+def emails_sweep(timestamp: int) -> int:
+    """Periodically send what is still queued (a fan-out or send job interrupted by a
+    killed worker, an email whose back-off is over)."""
+    sent = 0
+    while True:
+        batch, _failed = outgoing_email_send(limit=100)
+        sent += batch
+        if batch == 0:
+            return sent
+
+
+@app.periodic(cron=cron_every(settings.QUIRE_HITS_EVERY_SECONDS), periodic_id="hits-aggregate")
+@app.task(queueing_lock="hits_aggregate", retry=RETRY)
+def hits_aggregate_job(timestamp: int) -> int:
+    """Add the hits recorded since the last run to the works' counters."""
+    return hits_aggregate()
