@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.template import engines
 from django.utils.safestring import mark_safe
 
-from stories.core.urlcache import tag_url
+from stories.core.urlcache import tag_url, url_maker
 from stories.models import TaggedWork, WorkCreator
 
 BLURB_CACHE_SECONDS = 60 * 60
@@ -104,13 +104,16 @@ def attach_blurbs(works) -> None:
     if unloaded:
         attach_listing(unloaded)
     template = engines["jinja2"].get_template(TEMPLATE)
+    # The link makers, looked up once for the page rather than once per link (each
+    # lookup reads the thread's script prefix and URLconf): a page has ~150 links.
+    links = {"tag_url": url_maker("stories:tag-detail"), "user_url": url_maker("stories:user-detail")}
     keys = {work.pk: blurb_key(work) for work in works}
     cached = cache.get_many(list(keys.values()))
     missing = {}
     for work in works:
         html = cached.get(keys[work.pk])
         if html is None:
-            html = template.render({"work": work})
+            html = template.render({"work": work, **links})
             missing[keys[work.pk]] = html
         work.blurb_html = mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
     if missing:
