@@ -8,8 +8,11 @@ hot templates use, each doing what its Django namesake does: `url` reverses a UR
 name, `tag_url`/`user_url` build the links a blurb repeats (core.urlcache; "" for a stored value that makes no URL, shown unlinked), `date`
 formats like Django's |date, and `intcomma` groups digits as English does."""
 
+import datetime
+
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
@@ -28,6 +31,22 @@ def _link(href: str, text: str, rel: str = "") -> Markup:
     return Markup(f'<a href="{escape(href)}"{rel_attribute}>{escape(text)}</a>')  # noqa: S704 - every part escaped
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _iso_datetime(value: datetime.datetime) -> str:
+    """ISO 8601 in the current time zone, to the second: a valid HTML `datetime`
+    value (which allows at most three digits of a fraction; Django's |date:"c" gives six)."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+def _day_month_year(value: datetime.datetime) -> str:
+    """What Django's |date:"j M Y" gives in English ("29 Nov 2026"), in the current
+    time zone, without the general formatter (two dates a blurb, twenty a page)."""
+    local = timezone.localtime(value)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
 def _intcomma(value: int) -> str:
     """1234567 -> "1,234,567" (the archive's language is English)."""
     return f"{value:,}"
@@ -37,5 +56,5 @@ def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
     env.globals.update(url=reverse, tag_url=tag_url, user_url=user_url, link=_link)
-    env.filters.update(date=date_filter, intcomma=_intcomma)
+    env.filters.update(date=date_filter, intcomma=_intcomma, iso_datetime=_iso_datetime, day_month_year=_day_month_year)
     return env

@@ -1,0 +1,30 @@
+"""The Jinja2 helpers of the hot templates say what Django's own would."""
+
+import datetime
+import zoneinfo
+
+from django.template.defaultfilters import date as date_filter
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from stories.core.jinja2 import _day_month_year, _iso_datetime, _link
+
+MOMENTS = st.datetimes(
+    min_value=datetime.datetime(1970, 1, 2), max_value=datetime.datetime(2200, 1, 1), timezones=st.just(datetime.UTC)
+)
+
+
+@given(MOMENTS, st.sampled_from(["UTC", "Pacific/Kiritimati", "America/St_Johns"]))
+def test_dates_read_as_djangos_date_filter_reads_them(moment, zone):
+    with timezone.override(zoneinfo.ZoneInfo(zone)):
+        # As a Django template shows it: converted to the current time zone, then formatted.
+        assert _day_month_year(moment) == date_filter(timezone.localtime(moment), "j M Y")
+        iso = _iso_datetime(moment)
+        assert datetime.datetime.fromisoformat(iso) == moment.replace(microsecond=0)
+        assert "." not in iso  # HTML's datetime allows no six-digit fraction
+
+
+def test_a_link_escapes_everything_and_an_empty_address_gives_the_text_alone():
+    assert str(_link('/tags/a"b/', "<b>&", "author")) == '<a href="/tags/a&#34;b/" rel="author">&lt;b&gt;&amp;</a>'
+    assert str(_link("", "<b>")) == "&lt;b&gt;"
