@@ -55,6 +55,11 @@ def test_new_author_uploads_moving_on_posts_loathing_and_the_sequel_links_both_w
     screenshot(page, "upload-review-desktop")
     assert Work.objects.count() == 0  # nothing saved by the upload itself
 
+    # The file names no fandom tag and AO3's rules require one: the author adds it on
+    # review. No warning in the file either: the honest default is pre-chosen.
+    expect(page.get_by_label("Fandoms")).to_have_value("")
+    expect(page.get_by_label("Creator Chose Not To Use Archive Warnings")).to_be_checked()
+    page.get_by_label("Fandoms").fill("Naruto")
     page.get_by_role("button", name="Post", exact=True).click()
     page.wait_for_url(re.compile(r".*/works/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Moving On")
@@ -135,6 +140,9 @@ def test_pressing_enter_in_the_post_form_previews_and_saves_nothing(page):
     page.keyboard.press("Tab")  # the skip link comes first for keyboard users
     expect(page.get_by_role("link", name="Skip to content")).to_be_focused()
     page.get_by_label("Chapter text").fill("Typed with the keyboard.")
+    # Everything AO3's posting rules require, so that the form could be posted as is.
+    page.get_by_label("Fandoms").fill("Naruto")
+    page.get_by_label("No Archive Warnings Apply").check()
     page.get_by_label("Title:", exact=True).fill("Keyboard Work")
     page.get_by_label("Title:", exact=True).press("Enter")
     expect(page.get_by_role("heading", name="Preview")).to_be_visible()

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from stories.models import Bookmark, Chapter, Comment, Subscription, Work
 from tests import factories
 from tests.e2e.conftest import screenshot
+from tests.helpers import jobs_run_pending
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +26,9 @@ def test_reader_journey_from_notice_to_continue_reading(page, browser, live_serv
     author = factories.UserFactory(username="writer")
     factories.UserFactory(username="fan")
     work = factories.WorkFactory(title="Night Shift", creators=[author], rating="mature", chapters=1)
+    # The worker runs queued notices within seconds: those of the work's creation go
+    # out now, before the fan subscribes, not after.
+    jobs_run_pending()
 
     log_in(page, "fan", work.get_absolute_url())
     expect(page.get_by_role("heading", name="Content notice")).to_be_visible()
@@ -65,6 +69,8 @@ def test_reader_journey_from_notice_to_continue_reading(page, browser, live_serv
     author_page.wait_for_url(f"**/works/{work.pk}/chapters/2/")
     author_context.close()
     assert Chapter.objects.filter(work=work, position=2, title="Dawn").exists()
+    # Subscription notices are sent by the job queue; run it as the worker would.
+    assert any(name.endswith("notify_chapter_added") for name in jobs_run_pending())
 
     page.goto("/")
     page.locator(".user-menu summary").click()  # the badge shows on the menu; Inbox is inside

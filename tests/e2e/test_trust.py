@@ -22,7 +22,10 @@ def log_in(page, username: str) -> None:
 
 
 def log_out(page) -> None:
+    # Log out is in the header's account menu, a <details>: open it first.
+    page.locator(".user-menu summary").click()
     page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(re.compile(r".*/$"))
 
 
 def post_work(page, title: str, co_creators: str) -> None:
