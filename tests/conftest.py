@@ -1,4 +1,5 @@
-"""Shared fixtures: three users (author, reader, stranger), a moderator, and the
+"""Shared fixtures: three users (author, reader, stranger), a moderator, the
+author signed in (author_client), and the
 path of the shared seed files. Tests run against real PostgreSQL."""
 
 import shutil
@@ -10,6 +11,7 @@ import pytest
 from django.contrib.auth.models import Group
 
 from tests import factories
+from tests.authoring_support.forms import CsrfClient
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
@@ -24,6 +26,15 @@ def seeds() -> Path:
 @pytest.fixture
 def author(db):
     return factories.UserFactory(username="author")
+
+
+@pytest.fixture
+def author_client(author):
+    """A client signed in as `author`, with CSRF enforced as in a browser: it sends
+    the token each form carries (tests.authoring_support.forms.CsrfClient)."""
+    client = CsrfClient()
+    client.force_login(author)
+    return client
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from stories.core.paging import paginate
 from stories.discovery.blurbs import attach_listing
 from stories.discovery.query import WorksQuery, reader_works
 from stories.discovery.search import clean_query
-from stories.models import Bookmark, Chapter, ReadingPosition, Series, SeriesPart, Subscription, Tag, Work
+from stories.models import Bookmark, Chapter, Series, SeriesPart, Subscription, Tag, Work
 from stories.readers import services as readers
 
 User = get_user_model()
@@ -451,12 +451,7 @@ def my_later(request: HttpRequest, paging: Query[s.CursorIn]):
 @me_router.get("/history", response={**ME, 200: s.HistoryPage}, summary="Your reading history")
 def my_history(request: HttpRequest, paging: Query[s.CursorIn]):
     pager = Pager(request, [], paging.cursor)
-    visible = Work.objects.viewable_by(request.user).values("pk")
-    positions = (
-        ReadingPosition.objects.filter(user=request.user, work__in=visible)
-        .select_related("chapter", "work")
-        .order_by("-read_at", "-id")
-    )
+    positions = readers.reading_history(user=request.user)
     page = _paginate(pager, positions, LIST_PER_PAGE)
     attach_listing([position.work for position in page])
     links = Links(request)

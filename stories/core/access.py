@@ -14,6 +14,20 @@ def work_for_reader(request: HttpRequest, work_id: int) -> Work:
     return work
 
 
+MAX_ID = 2**63 - 1  # the largest bigint: a larger id in a URL is no row, not a 500
+
+
+def work_for_creator(request: HttpRequest, work_id: int) -> Work:
+    """The work, if the signed-in user is one of its creators (drafts included);
+    raises Http404 for everyone else and for ids past the largest bigint."""
+    if work_id > MAX_ID:
+        raise Http404("No such work.")
+    work = Work.objects.by_creator(request.user).filter(pk=work_id).first()
+    if work is None:
+        raise Http404("No such work.")
+    return work
+
+
 def is_creator(request: HttpRequest, work: Work) -> bool:
     """Whether the signed-in reader is one of `work`'s creators (loaded for_listing)."""
     return request.user.is_authenticated and any(u.pk == request.user.pk for u in work.creator_users)

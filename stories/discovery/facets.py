@@ -94,36 +94,11 @@ def facet_counts(
     by_rating, by_language, complete, by_warning, by_category = _column_counts(rows, any_rating, any_language)
     tags = _tag_counts(list(rows))
     facets = Facets(
-        ratings=[
-            FacetValue(
-                value,
-                label,
-                by_rating.get(value, 0),
-                value in work_filter.ratings,
-                value in work_filter.exclude_ratings,
-            )
-            for value, label in Rating.choices
-        ],
-        warnings=[
-            FacetValue(
-                value,
-                label,
-                by_warning.get(value, 0),
-                value in work_filter.warnings,
-                value in work_filter.exclude_warnings,
-            )
-            for value, label in Warning.choices
-        ],
-        categories=[
-            FacetValue(
-                value,
-                label,
-                by_category.get(value, 0),
-                value in work_filter.categories,
-                value in work_filter.exclude_categories,
-            )
-            for value, label in Category.choices
-        ],
+        ratings=_choice_values(Rating.choices, by_rating, work_filter.ratings, work_filter.exclude_ratings),
+        warnings=_choice_values(Warning.choices, by_warning, work_filter.warnings, work_filter.exclude_warnings),
+        categories=_choice_values(
+            Category.choices, by_category, work_filter.categories, work_filter.exclude_categories
+        ),
         languages=[
             FacetValue(code, language_label(code), n, code.casefold() == work_filter.language.casefold())
             for code, n in by_language.items()
@@ -136,6 +111,14 @@ def facet_counts(
     if cache_key:
         cache.set(key, facets, FACET_CACHE_SECONDS)
     return facets
+
+
+def _choice_values(choices, counts: dict, chosen: list[str], excluded: list[str]) -> list[FacetValue]:
+    """One FacetValue per (value, label) of a TextChoices column, in the enumeration's
+    order, with its count in `counts` (0 when absent) and whether it is chosen or excluded."""
+    return [
+        FacetValue(value, label, counts.get(value, 0), value in chosen, value in excluded) for value, label in choices
+    ]
 
 
 def _sample(works) -> dict[int, tuple]:

@@ -289,6 +289,25 @@ class WorkFilter:
         return {pk for term in self.excludes for pk in term.ids}
 
 
+# The filter's plain narrowings: (WorkFilter field, QuerySet method, lookup), each
+# applied when the field is set. Tags, crossovers and flags need more than a lookup.
+_NARROWINGS = (
+    ("ratings", "filter", "rating__in"),
+    ("exclude_ratings", "exclude", "rating__in"),
+    ("warnings", "filter", "warnings__contains"),
+    ("exclude_warnings", "exclude", "warnings__overlap"),
+    ("categories", "filter", "categories__contains"),
+    ("exclude_categories", "exclude", "categories__overlap"),
+    ("language", "filter", "language__iexact"),
+    ("words_min", "filter", "word_count__gte"),
+    ("words_max", "filter", "word_count__lte"),
+    ("updated_from", "filter", "updated_at__date__gte"),
+    ("updated_to", "filter", "updated_at__date__lte"),
+    ("published_from", "filter", "published_on__gte"),
+    ("published_to", "filter", "published_on__lte"),
+)
+
+
 def filter_works(works, work_filter: WorkFilter):
     """`works` narrowed by every part of the filter (ordering is left alone)."""
     for term in work_filter.includes:
@@ -296,18 +315,6 @@ def filter_works(works, work_filter: WorkFilter):
     if work_filter.excludes:
         excluded = sorted(work_filter.excluded_ids)
         works = works.exclude(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=excluded)))
-    if work_filter.ratings:
-        works = works.filter(rating__in=work_filter.ratings)
-    if work_filter.exclude_ratings:
-        works = works.exclude(rating__in=work_filter.exclude_ratings)
-    if work_filter.warnings:
-        works = works.filter(warnings__contains=work_filter.warnings)
-    if work_filter.exclude_warnings:
-        works = works.exclude(warnings__overlap=work_filter.exclude_warnings)
-    if work_filter.categories:
-        works = works.filter(categories__contains=work_filter.categories)
-    if work_filter.exclude_categories:
-        works = works.exclude(categories__overlap=work_filter.exclude_categories)
     if work_filter.crossover:
         crossover = Exists(
             TaggedWork.objects.filter(content_object=OuterRef("pk"), root_kind=TagKind.FANDOM)
@@ -320,20 +327,11 @@ def filter_works(works, work_filter: WorkFilter):
         works = works.filter(is_complete=True)
     if work_filter.single_chapter:
         works = works.filter(chapter_count=1)
-    if work_filter.language:
-        works = works.filter(language__iexact=work_filter.language)
-    if work_filter.words_min is not None:
-        works = works.filter(word_count__gte=work_filter.words_min)
-    if work_filter.words_max is not None:
-        works = works.filter(word_count__lte=work_filter.words_max)
-    if work_filter.updated_from:
-        works = works.filter(updated_at__date__gte=work_filter.updated_from)
-    if work_filter.updated_to:
-        works = works.filter(updated_at__date__lte=work_filter.updated_to)
-    if work_filter.published_from:
-        works = works.filter(published_on__gte=work_filter.published_from)
-    if work_filter.published_to:
-        works = works.filter(published_on__lte=work_filter.published_to)
+    for name, method, lookup in _NARROWINGS:
+        value = getattr(work_filter, name)
+        # Unset is None, "" or an empty list; a bound of 0 words still counts.
+        if value or value == 0:
+            works = getattr(works, method)(**{lookup: value})
     if work_filter.within:
         works = search_works(works, work_filter.within)
     return works

@@ -69,6 +69,17 @@ def _names(raw: str) -> list[str]:
     return [name for name in (one_line(part) for part in raw.split(",")) if name]
 
 
+def _users_named(raw: str) -> list:
+    """The users named in comma-separated `raw`; ValidationError naming every
+    username that matches no one."""
+    names = _names(raw)
+    users = list(User.objects.filter(username__in=names))
+    unknown = sorted(set(names) - {u.username for u in users})
+    if unknown:
+        raise forms.ValidationError("No user named: " + ", ".join(unknown))
+    return users
+
+
 class PreferenceForm(forms.Form):
     show_content_notices = forms.BooleanField(
         label="Show a content notice before Mature, Explicit and Not Rated works", required=False
@@ -125,20 +136,10 @@ class PreferenceForm(forms.Form):
         return tags
 
     def clean_muted_creators(self) -> list:
-        names = _names(self.cleaned_data["muted_creators"])
-        users = list(User.objects.filter(username__in=names))
-        unknown = sorted(set(names) - {u.username for u in users})
-        if unknown:
-            raise forms.ValidationError("No user named: " + ", ".join(unknown))
-        return users
+        return _users_named(self.cleaned_data["muted_creators"])
 
     def clean_invitations_from(self) -> list:
-        names = _names(self.cleaned_data["invitations_from"])
-        users = list(User.objects.filter(username__in=names))
-        unknown = sorted(set(names) - {u.username for u in users})
-        if unknown:
-            raise forms.ValidationError("No user named: " + ", ".join(unknown))
-        return users
+        return _users_named(self.cleaned_data["invitations_from"])
 
     def clean_default_filter(self) -> str:
         raw = self.cleaned_data["default_filter"].strip().lstrip("?")

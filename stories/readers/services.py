@@ -312,6 +312,17 @@ def inbox_mark_read(*, user: AbstractBaseUser) -> int:
 # Reading history -----------------------------------------------------------------
 
 
+def reading_history(*, user: AbstractBaseUser):
+    """`user`'s reading positions (chapter and work loaded), last read first, only
+    for works they may still open."""
+    visible = Work.objects.viewable_by(user).values("pk")
+    return (
+        ReadingPosition.objects.filter(user=user, work__in=visible)
+        .select_related("chapter", "work")
+        .order_by("-read_at", "-id")
+    )
+
+
 def reading_position_record(*, user: AbstractBaseUser, work: Work, chapter: Chapter | None, keep_later: bool) -> None:
     """Remember the last chapter `user` read in `work`. With `keep_later` (the work's
     landing page) an existing position is only touched, not moved back to chapter 1."""

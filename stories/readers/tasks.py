@@ -41,31 +41,33 @@ def cron_every(seconds: int) -> str:
     return f"*/{min(seconds // 60, 59)} * * * *"
 
 
+def _fan_out(notify, **target) -> int:
+    """`notify(**target)` (one inbox entry and email row per subscriber), then ask
+    for the emails to be sent; returns how many were told. A target deleted before
+    the job ran (None) tells no one."""
+    told = notify(**target) if None not in target.values() else 0
+    emails_send_soon()
+    return told
+
+
 @app.task(queue=EMAIL_QUEUE, retry=RETRY)
 def notify_work_posted(*, work_id: int) -> int:
     """Fan out a newly posted work to its subscribers; returns how many were told."""
-    work = Work.objects.filter(pk=work_id).first()
-    told = subscriptions_notify_work(work=work) if work else 0
-    emails_send_soon()
-    return told
+    return _fan_out(subscriptions_notify_work, work=Work.objects.filter(pk=work_id).first())
 
 
 @app.task(queue=EMAIL_QUEUE, retry=RETRY)
 def notify_chapter_added(*, chapter_id: int) -> int:
     """Fan out a new chapter to its work's subscribers; returns how many were told."""
-    chapter = Chapter.objects.filter(pk=chapter_id).first()
-    told = subscriptions_notify_chapter(chapter=chapter) if chapter else 0
-    emails_send_soon()
-    return told
+    return _fan_out(subscriptions_notify_chapter, chapter=Chapter.objects.filter(pk=chapter_id).first())
 
 
 @app.task(queue=EMAIL_QUEUE, retry=RETRY)
 def notify_part_added(*, part_id: int) -> int:
     """Fan out a new series part to the series' subscribers; returns how many were told."""
-    part = SeriesPart.objects.select_related("series", "work").filter(pk=part_id).first()
-    told = subscriptions_notify_part(part=part) if part else 0
-    emails_send_soon()
-    return told
+    return _fan_out(
+        subscriptions_notify_part, part=SeriesPart.objects.select_related("series", "work").filter(pk=part_id).first()
+    )
 
 
 @app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send")

@@ -26,7 +26,6 @@ from stories.models import (
     Chapter,
     Comment,
     InboxItem,
-    ReadingPosition,
     Series,
     Subscription,
     Tag,
@@ -369,12 +368,7 @@ def inbox_open(request: HttpRequest, item_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    visible = Work.objects.viewable_by(request.user).values("pk")
-    positions = (
-        ReadingPosition.objects.filter(user=request.user, work__in=visible)
-        .select_related("chapter", "work")
-        .order_by("-read_at", "-id")
-    )
+    positions = svc.reading_history(user=request.user)
     page = paginate(request, positions, PER_PAGE)
     attach_blurbs([position.work for position in page])
     return render(request, "readers/history.html", {"page": page})

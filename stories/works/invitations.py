@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from stories.models import CreatorInvitation, Work
+from stories.core.access import MAX_ID, work_for_creator
+from stories.models import CreatorInvitation
 from stories.works import consent
-
-MAX_ID = 2**63 - 1
 
 
 def _invitation_for_invitee(request: HttpRequest, invitation_id: int) -> CreatorInvitation:
@@ -55,11 +54,7 @@ def invitation_decline(request: HttpRequest, invitation_id: int) -> HttpResponse
 @require_POST
 def creator_leave(request: HttpRequest, work_id: int) -> HttpResponse:
     """Take the signed-in user's name off a work they co-created."""
-    if work_id > MAX_ID:
-        raise Http404("No such work.")
-    work = Work.objects.by_creator(request.user).filter(pk=work_id).first()
-    if work is None:
-        raise Http404("No such work.")
+    work = work_for_creator(request, work_id)
     try:
         consent.creator_leave(work=work, user=request.user)
     except consent.ConsentError as error:

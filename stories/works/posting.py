@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from stories.core.access import work_for_creator
 from stories.core.rendering import render as render_text
 from stories.core.rendering import render_inline_markdown
 from stories.discovery.blurbs import attach_blurbs
@@ -41,26 +42,15 @@ from stories.works.forms import (
 from stories.works.rules import WorkRefused
 from stories.works.uploads import SizeLimitUploadHandler
 
-# Larger numbers in a URL cannot be rows (bigint ids, integer positions): 404, not a database error.
-MAX_ID = 2**63 - 1
+# Larger positions in a URL cannot be rows (integer column): 404, not a database error.
 MAX_POSITION = 2**31 - 1
 ACTIONS = {"preview", "draft", "post", "save"}
 # How many existing tags of each kind the post form suggests (native <datalist>, no JavaScript).
 SUGGESTED_TAGS = 300
 
 
-def _work_for_editor(request: HttpRequest, work_id: int) -> Work:
-    """The work, if the signed-in user is one of its creators; 404 for everyone else."""
-    if work_id > MAX_ID:
-        raise Http404("No such work.")
-    work = Work.objects.by_creator(request.user).filter(pk=work_id).first()
-    if work is None:
-        raise Http404("No such work.")
-    return work
-
-
 def _chapter_for_editor(request: HttpRequest, work_id: int, position: int) -> Chapter:
-    work = _work_for_editor(request, work_id)
+    work = work_for_creator(request, work_id)
     if position > MAX_POSITION:
         raise Http404("No such chapter.")
     chapter = Chapter.objects.filter(work=work, position=position).select_related("work").first()
@@ -327,7 +317,7 @@ def review_warnings(draft) -> list[str]:
 @require_http_methods(["GET", "POST"])
 def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
     """Edit a work's metadata and links; its chapters are listed with their own forms."""
-    work = _work_for_editor(request, work_id)
+    work = work_for_creator(request, work_id)
     chapter_list = list(work.chapters.defer("body", "body_html").order_by("position"))
     context = {"work": work, "mode": "edit", "chapter_list": chapter_list}
     if request.method == "GET":
@@ -390,7 +380,7 @@ def _link_initial(work: Work) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Ask first (GET), then delete (POST)."""
-    work = _work_for_editor(request, work_id)
+    work = work_for_creator(request, work_id)
     if request.method == "GET":
         impact = work_deletion_impact(work=work)
         return render(request, "works/confirm_delete.html", {"work": work, "chapter": None, "impact": impact})
@@ -403,7 +393,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = _work_for_editor(request, work_id)
+    work = work_for_creator(request, work_id)
     if request.method == "GET":
         return render(request, "works/chapter_form.html", {"work": work, "form": ChapterForm(), "chapter": None})
     form = ChapterForm(request.POST)
@@ -458,7 +448,7 @@ def chapter_delete(request: HttpRequest, work_id: int, position: int) -> HttpRes
 @login_required
 @require_POST
 def chapters_reorder(request: HttpRequest, work_id: int) -> HttpResponse:
-    work = _work_for_editor(request, work_id)
+    work = work_for_creator(request, work_id)
     chapter_list = list(work.chapters.defer("body", "body_html").order_by("position"))
     form = ReorderForm(request.POST, chapters=chapter_list)
     if not form.is_valid():

@@ -43,23 +43,14 @@ def site(author, moderator):
 
 def test_every_page_kind_carries_a_strict_csp(site, author, moderator):
     assert not settings.DEBUG
-    guest = Client()
-    for name, url in public_pages(site).items():
-        response = guest.get(url)
-        assert response.status_code == (404 if name == "404" else 200), (name, response.status_code)
-        assert_strict_csp(response, name)
-    signed_in = Client()
+    signed_in, staff = Client(), Client()
     signed_in.force_login(author)
-    for name, url in author_pages(site).items():
-        response = signed_in.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        assert_strict_csp(response, name)
-    staff = Client()
     staff.force_login(moderator)
-    for name, url in staff_pages(site).items():
-        response = staff.get(url)
-        assert response.status_code == 200, (name, response.status_code)
-        assert_strict_csp(response, name)
+    for client, pages in ((Client(), public_pages(site)), (signed_in, author_pages(site)), (staff, staff_pages(site))):
+        for name, url in pages.items():
+            response = client.get(url)
+            assert response.status_code == (404 if name == "404" else 200), (name, response.status_code)
+            assert_strict_csp(response, name)
 
 
 @override_settings(ROOT_URLCONF="tests.core.urls_boom")

@@ -1,7 +1,6 @@
 import pytest
 
 from stories.core.rendering import count_words, is_scene_break, render_markdown, render_text, sanitise
-from stories.tags.names import normalise_relationship
 
 
 @pytest.mark.parametrize("line", ["xXxXxXxXxXx", "* * *", "***", "-----", "~~~", "oOo", "#", "=-=-=", "  ~ ~ ~  "])
@@ -43,21 +42,6 @@ def test_plain_text_is_escaped_not_interpreted():
 
 def test_word_count_ignores_markup():
     assert count_words("<p>One <em>two</em> three's</p><hr><p>four-five</p>") == 4
-
-
-@pytest.mark.parametrize(
-    ("raw", "normal"),
-    [
-        ("Kakashi/Iruka", "Iruka/Kakashi"),
-        ("iruka / kakashi", "iruka/kakashi"),
-        ("Iruka/Kakashi", "Iruka/Kakashi"),
-        ("Kakashi & Iruka", "Iruka & Kakashi"),
-        ("  Zed/Amy/Mo  ", "Amy/Mo/Zed"),
-        ("Fluff", "Fluff"),
-    ],
-)
-def test_relationship_names_are_normalised_by_sorting_the_names(raw, normal):
-    assert normalise_relationship(raw) == normal
 
 
 def test_notes_keep_their_line_breaks_but_story_markdown_reflows():

@@ -12,6 +12,23 @@ def comment_url(work, position=1):
     return reverse("stories:comment-create", args=[work.pk, position])
 
 
+def comment_as(client, writer, work, body) -> Comment:
+    """`writer` signs in on `client` and comments `body` on chapter 1, the work's
+    first comment; returns it."""
+    client.force_login(writer)
+    client.post(comment_url(work), {"body": body})
+    return Comment.objects.get()
+
+
+def comment_and_reply(client, work, writer, body, replier, reply_body) -> Comment:
+    """`writer` comments `body` on chapter 1, then `replier` answers it; returns the
+    first comment. `client` is left signed in as `replier`."""
+    parent = comment_as(client, writer, work, body)
+    client.force_login(replier)
+    client.post(comment_url(work), {"body": reply_body, "parent": parent.pk})
+    return parent
+
+
 @pytest.fixture
 def work(author):
     return factories.WorkFactory(creators=[author], chapters=2, title="Commented")
@@ -33,11 +50,7 @@ def test_reader_comments_and_author_gets_inbox_note(client, reader, author, work
 
 
 def test_threaded_reply_notifies_parent_writer(client, reader, stranger, work):
-    client.force_login(reader)
-    client.post(comment_url(work), {"body": "First!"})
-    parent = Comment.objects.get()
-    client.force_login(stranger)
-    client.post(comment_url(work), {"body": "A reply", "parent": parent.pk})
+    parent = comment_and_reply(client, work, reader, "First!", stranger, "A reply")
     reply = Comment.objects.exclude(pk=parent.pk).get()
     assert reply.parent == parent
     assert InboxItem.objects.filter(user=reader, message__contains="replied").exists()
@@ -104,9 +117,7 @@ def test_work_that_turns_off_guest_comments_hides_the_form(client, author):
 
 
 def test_edit_own_comment(client, reader, work):
-    client.force_login(reader)
-    client.post(comment_url(work), {"body": "Tpyo"})
-    comment = Comment.objects.get()
+    comment = comment_as(client, reader, work, "Tpyo")
     edit = reverse("stories:comment-edit", args=[comment.pk])
     assert client.get(edit).status_code == 200
     client.post(edit, {"body": "Typo"})
@@ -115,9 +126,7 @@ def test_edit_own_comment(client, reader, work):
 
 
 def test_reader_cannot_edit_or_delete_someone_elses_comment(client, reader, stranger, work):
-    client.force_login(reader)
-    client.post(comment_url(work), {"body": "Mine"})
-    comment = Comment.objects.get()
+    comment = comment_as(client, reader, work, "Mine")
     client.force_login(stranger)
     assert client.get(reverse("stories:comment-edit", args=[comment.pk])).status_code == 404
     assert client.post(reverse("stories:comment-edit", args=[comment.pk]), {"body": "Yours"}).status_code == 404
@@ -137,9 +146,7 @@ def test_guest_is_sent_to_log_in_to_delete(client, reader, work):
 
 
 def test_author_deletes_a_comment_on_their_work_and_the_count_follows(client, reader, author, work):
-    client.force_login(reader)
-    client.post(comment_url(work), {"body": "Rude"})
-    comment = Comment.objects.get()
+    comment = comment_as(client, reader, work, "Rude")
     client.force_login(author)
     assert client.post(reverse("stories:comment-delete", args=[comment.pk])).status_code == 302
     assert not Comment.objects.exists()
@@ -147,11 +154,7 @@ def test_author_deletes_a_comment_on_their_work_and_the_count_follows(client, re
 
 
 def test_deleting_a_comment_with_replies_keeps_a_placeholder(client, reader, stranger, work):
-    client.force_login(reader)
-    client.post(comment_url(work), {"body": "Parent text"})
-    parent = Comment.objects.get()
-    client.force_login(stranger)
-    client.post(comment_url(work), {"body": "Child text", "parent": parent.pk})
+    parent = comment_and_reply(client, work, reader, "Parent text", stranger, "Child text")
     client.force_login(reader)
     client.post(reverse("stories:comment-delete", args=[parent.pk]))
     parent.refresh_from_db()

@@ -19,6 +19,16 @@ def clear_cache():
     cache.clear()
 
 
+def two_works_with_hits(first_hits: int) -> tuple[Work, Work]:
+    """Two works with hits recorded but not yet added: `first_hits` visitors on the
+    first, one on the second."""
+    first, second = factories.WorkFactory.create_batch(2)
+    for n in range(first_hits):
+        hit_record(work_id=first.pk, visitor=f"r{n}")
+    hit_record(work_id=second.pk, visitor="r")
+    return first, second
+
+
 def hits_of(work) -> int:
     return Work.objects.get(pk=work.pk).hit_count
 
@@ -62,10 +72,7 @@ def test_hits_survive_a_lost_cache_and_still_count_once_a_day():
 
 
 def test_aggregation_adds_each_hit_once_and_in_batches():
-    first, second = factories.WorkFactory.create_batch(2)
-    for n in range(7):
-        hit_record(work_id=first.pk, visitor=f"r{n}")
-    hit_record(work_id=second.pk, visitor="r")
+    first, second = two_works_with_hits(7)
     assert hits_aggregate(batch=3) == 8
     assert (hits_of(first), hits_of(second)) == (7, 1)
     assert hits_aggregate() == 0
@@ -104,10 +111,7 @@ def test_creators_do_not_count_their_own_hits(client, author):
 
 
 def test_flush_hits_command_adds_everything_recorded():
-    first, second = factories.WorkFactory.create_batch(2)
-    for n in range(3):
-        hit_record(work_id=first.pk, visitor=f"r{n}")
-    hit_record(work_id=second.pk, visitor="r")
+    first, second = two_works_with_hits(3)
     call_command("flush_hits")
     assert hits_of(first) == 3
     assert hits_of(second) == 1

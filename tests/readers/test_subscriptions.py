@@ -17,6 +17,13 @@ from tests.helpers import jobs_run_pending
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def post_draft(work) -> None:
+    """Post a draft as editing it does: status set to posted and saved (signals fire)."""
+    work = Work.objects.get(pk=work.pk)
+    work.status = Work.Status.POSTED
+    work.save()
+
+
 def add_chapter(work, position):
     return Chapter.objects.create(work=work, position=position, body=f"Chapter {position} text.")
 
@@ -116,9 +123,7 @@ def test_draft_becoming_posted_notifies_and_draft_chapters_do_not(reader, author
     add_chapter(work, 2)
     jobs_run_pending()
     assert not InboxItem.objects.exists()
-    work = Work.objects.get(pk=work.pk)
-    work.status = Work.Status.POSTED
-    work.save()
+    post_draft(work)
     jobs_run_pending()
     assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Drafty"]
 
@@ -234,8 +239,6 @@ def test_draft_part_is_announced_once_when_posted(reader, author):
     series_add_work(series=series, work=draft)
     jobs_run_pending()
     assert not InboxItem.objects.exists()
-    draft = Work.objects.get(pk=draft.pk)
-    draft.status = Work.Status.POSTED
-    draft.save()
+    post_draft(draft)
     jobs_run_pending()
     assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Later"]

@@ -16,6 +16,8 @@ from stories.tags.services import tags_get_or_create
         ("Naruto/Sasuke/Sakura", "Naruto/Sakura/Sasuke"),
         ("Solo", "Solo"),
         ("/", "/"),
+        ("  Zed/Amy/Mo  ", "Amy/Mo/Zed"),
+        ("Fluff", "Fluff"),
     ],
 )
 def test_normalise_relationship(raw, expected):

@@ -14,7 +14,7 @@ from stories.models import ReaderPreference, Subscription, Tag, TaggedWork, TagK
 from stories.tags.names import MAX_TAG_LENGTH, clean_tag_name, name_key, slug_base, tag_name_for_kind
 from stories.tags.services import tags_get_or_create
 from tests import factories
-from tests.authoring_support.forms import CsrfClient, work_data
+from tests.authoring_support.forms import work_data
 
 COMPOSED, DECOMPOSED = "Caf\u00e9 X", "Cafe\u0301 X"
 
@@ -102,13 +102,6 @@ def test_a_tag_name_over_150_characters_is_refused_not_cut():
         tags_get_or_create(kind=TagKind.FREEFORM, names=["x" * (MAX_TAG_LENGTH + 1)])
     assert not Tag.objects.exists()
     assert tags_get_or_create(kind=TagKind.FREEFORM, names=["x" * MAX_TAG_LENGTH])[0].name == "x" * 150
-
-
-@pytest.fixture
-def author_client(author):
-    client = CsrfClient()
-    client.force_login(author)
-    return client
 
 
 def _pages(work: Work, tag: Tag | None = None) -> list[str]:

@@ -6,16 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from stories.models import Series, Tag, Work
-from tests.authoring_support.forms import CsrfClient, edit_data, work_data
+from tests.authoring_support.forms import edit_data, work_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author_client(author):
-    client = CsrfClient()
-    client.force_login(author)
-    return client
 
 
 def save_draft(client) -> Work:

@@ -29,14 +29,6 @@ def counts() -> tuple:
 
 
 @pytest.fixture
-def author_client(author):
-    # CSRF enforced as in a browser; the client sends the token each form carries.
-    client = CsrfClient()
-    client.force_login(author)
-    return client
-
-
-@pytest.fixture
 def stranger_client(stranger):
     client = CsrfClient()
     client.force_login(stranger)

@@ -19,7 +19,7 @@ from stories.core.text import one_line
 from stories.models import Tag, Work
 from stories.tags.names import split_tag_names
 from stories.works import rules
-from tests.authoring_support.forms import CsrfClient, work_data
+from tests.authoring_support.forms import work_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +36,6 @@ chunk = st.one_of(
 text = st.lists(chunk, max_size=8).map("".join)
 tag_name = st.one_of(text, st.sampled_from(["n" * 150, "ß" * 150, "💔" * 150, "Ｎ" * 149 + "e\u0301"]))
 tag_list = st.lists(tag_name, max_size=4).map(", ".join)
-
-
-@pytest.fixture
-def author_client(author):
-    client = CsrfClient()
-    client.force_login(author)
-    return client
 
 
 def _expected_title(title: str) -> str:

@@ -15,16 +15,9 @@ from stories.works import rules
 from stories.works.rules import WorkRefused
 from stories.works.services import chapter_add, work_create_from_draft
 from tests import factories
-from tests.authoring_support.forms import CsrfClient, edit_data, work_data
+from tests.authoring_support.forms import edit_data, work_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author_client(author):
-    client = CsrfClient()
-    client.force_login(author)
-    return client
 
 
 def counts() -> tuple[int, int, int]:

@@ -3,7 +3,6 @@ chapter) at the top of the page; an upload under review stays one."""
 
 import pytest
 from bs4 import BeautifulSoup
-from django.test import Client
 from django.urls import reverse
 
 from stories.models import Work
@@ -11,13 +10,6 @@ from tests.authoring_support.forms import work_data
 from tests.helpers import assert_valid_html
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def author_client(author):
-    client = Client()
-    client.force_login(author)
-    return client
 
 
 def preview(client, **overrides):
