@@ -4,7 +4,7 @@ import re
 import unicodedata
 
 # Characters that break a line or a header when a one-line value is shown or mailed.
-_BREAKS = "\r\n\t\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_BREAKS = "\r\n\t\v\f\x1c\x1d\x1e\x1f\x85\u2028\u2029"
 # Bidirectional embeddings, overrides and isolates: they make text read in a
 # different order from the one stored ("evil\u202egnp.exe").
 _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"

@@ -79,3 +79,11 @@ def test_the_post_form_makes_titles_series_and_tags_one_line(author):
     assert work.chapters.get().title == "One two"
     assert work.outgoing_links.get().target_title == "A Poem"
     assert {"Hurt Comfort", "Angst"} <= set(Tag.objects.values_list("name", flat=True))
+
+
+def test_every_character_python_reads_as_white_space_separates_words():
+    # "0\x1f0" once became "00" on the page and "0 0" in the form's own check: the
+    # unit separator is white space to str.split() but was dropped as a control.
+    spaces = [chr(cp) for cp in range(0x110000) if chr(cp).isspace()]
+    assert len(spaces) > 20
+    assert [one_line(f"a{space}b") for space in spaces] == ["a b"] * len(spaces)
