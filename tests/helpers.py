@@ -42,3 +42,17 @@ def jobs_run_pending(*, limit: int = 1000) -> list[str]:
         app.tasks[name](**(json.loads(args) if isinstance(args, str) else args))
         ran.append(name)
     raise AssertionError(f"still jobs queued after {limit}: a job that defers itself?")
+
+
+def database_url(settings_dict: dict) -> str:
+    """A DATABASE_URL naming the database a test uses, for a server or worker the test
+    starts in another process: a TCP host, or the embedded server's socket folder
+    (percent-encoded in the host part, which dj-database-url reads back)."""
+    from urllib.parse import quote
+
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    user = quote(settings_dict.get("USER") or "", safe="")
+    password = settings_dict.get("PASSWORD")
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
+    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
+    return f"postgres://{credentials}@{quote(host, safe='')}{port}/{quote(settings_dict['NAME'], safe='')}"

@@ -21,6 +21,8 @@ def one_line(value: str | None) -> str:
     if not value:
         return ""
     text = str(value).translate(_DROP)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cc")
+    # Controls, lone surrogates and the two noncharacters the post form's text fields
+    # drop too (works.rules.CONTROL_RE): a title reads the same by either path.
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff")
     # Normalised last, so a combining mark that followed a dropped character composes.
     return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())

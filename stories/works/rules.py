@@ -67,13 +67,20 @@ class WorkRefused(ValueError):
 
 # C0 controls but tab and line feed, DEL, C1 controls, and lone surrogates: nothing a
 # reader can see, XML 1.0 (feeds, EPUB) cannot carry most of them, PostgreSQL no NUL.
-CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Control characters that show nothing and are dropped; the ones Python reads as
+# white space (vertical tab, form feed, the four separators, NEL) become a space or a
+# line break instead, as core.text.one_line reads them, so that a title reads the same
+# through the form as through one_line.
+CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_WHITE_CONTROLS = str.maketrans(
+    {"\x0b": " ", "\x0c": " ", "\x1c": " ", "\x1d": " ", "\x1e": " ", "\x1f": " ", "\x85": "\n"}
+)
 
 
 def normalise_newlines(text: str) -> str:
     """CRLF and lone CR -> LF, control characters dropped: what a browser's textarea
     counts, and what is stored."""
-    return CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).translate(_WHITE_CONTROLS)
 
 
 def browser_length(text: str) -> int:

@@ -20,6 +20,7 @@ from django.core import checks
 from django.test import override_settings
 
 from stories.core.checks import check_ratelimit_cache
+from tests.helpers import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -35,8 +36,7 @@ def _free_port() -> int:
 
 
 def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return database_url(settings.DATABASES["default"])
 
 
 def _start(port: int, extra_env: dict) -> subprocess.Popen:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from stories.core.text import one_line
 from stories.models import Chapter, Series, Subscription, Tag, Work
+from stories.works.rules import normalise_newlines
 from tests import factories
 from tests.authoring_support.forms import CsrfClient, work_data
 from tests.helpers import jobs_run_pending
@@ -87,3 +88,5 @@ def test_every_character_python_reads_as_white_space_separates_words():
     spaces = [chr(cp) for cp in range(0x110000) if chr(cp).isspace()]
     assert len(spaces) > 20
     assert [one_line(f"a{space}b") for space in spaces] == ["a b"] * len(spaces)
+    # The post form's text fields normalise line endings first: the same result.
+    assert [one_line(normalise_newlines(f"a{space}b")) for space in spaces] == ["a b"] * len(spaces)

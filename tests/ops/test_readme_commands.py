@@ -118,6 +118,8 @@ def test_the_readme_commands_work_as_written_in_a_new_shell(newcomer):
                 "--creator",
                 "newbie",
                 "--create-user",
+                "--fandom",
+                "Naruto",
             ]
         ).stdout
         work_url = re.search(r"-> (/works/\d+/)", imported).group(1)

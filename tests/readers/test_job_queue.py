@@ -22,6 +22,7 @@ from stories.models import Hit, OutgoingEmail, Rating, Subscription, Work
 from stories.readers.notifications import outgoing_email_message_id
 from stories.works.services import work_create
 from tests import factories
+from tests.helpers import database_url
 from tests.readers.mail_trap import MARKER, TRAP_ADDRESS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -38,7 +39,7 @@ def _free_port() -> int:
 
 def _environment(mail_dir: Path) -> dict[str, str]:
     db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url(db)
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}}
     env.update(
         DATABASE_URL=url,
@@ -85,6 +86,7 @@ class Servers:
                 return
             except OSError:
                 time.sleep(0.2)
+        self.kill()  # nothing left running behind a failed start
         raise AssertionError("gunicorn did not start:\n" + (self.logs / "gunicorn.log").read_text()[-3000:])
 
     def kill(self) -> None:
