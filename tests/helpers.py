@@ -50,7 +50,9 @@ def database_url(settings_dict: dict) -> str:
     (percent-encoded in the host part, which dj-database-url reads back)."""
     from urllib.parse import quote
 
-    host = settings_dict.get("HOST") or "127.0.0.1"
+    # The embedded server is reached through its socket folder, which its URL gives
+    # as a `host` option (dj-database-url keeps it in OPTIONS, HOST left empty).
+    host = settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host") or "127.0.0.1"
     user = quote(settings_dict.get("USER") or "", safe="")
     password = settings_dict.get("PASSWORD")
     credentials = f"{user}:{quote(password, safe='')}" if password else user
