@@ -3,20 +3,18 @@
 
 Django's template engine resolves every variable through a chain of lookups; for a
 list page of twenty blurbs that was most of the page's rendering time. Jinja2
-compiles a template to Python once. The globals and filters below are the few the
-hot templates use, each doing what its Django namesake does: `url` reverses a URL
-name, `tag_url`/`user_url` build the links a blurb repeats (core.urlcache; "" for a stored value that makes no URL, shown unlinked), `date`
-formats like Django's |date, and `intcomma` groups digits as English does."""
+compiles a template to Python once. The environment holds only what the hot
+templates use: `link` (an escaped link, or the bare text when a stored value makes
+no URL) and the filters `iso_datetime`, `day_month_year` (Django's |date:"c" and
+"j M Y", to the second) and `intcomma`. The URL makers a blurb calls (`tag_url`,
+`user_url`, from core.urlcache) come with each render from discovery.blurbs, bound
+once per page."""
 
 import datetime
 
-from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup, escape
-
-from stories.core.urlcache import tag_url, user_url
 
 
 def _link(href: str, text: str, rel: str = "") -> Markup:
@@ -55,6 +53,6 @@ def _intcomma(value: int) -> str:
 def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
-    env.globals.update(url=reverse, tag_url=tag_url, user_url=user_url, link=_link)
-    env.filters.update(date=date_filter, intcomma=_intcomma, iso_datetime=_iso_datetime, day_month_year=_day_month_year)
+    env.globals.update(link=_link)
+    env.filters.update(intcomma=_intcomma, iso_datetime=_iso_datetime, day_month_year=_day_month_year)
     return env
