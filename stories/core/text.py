@@ -11,6 +11,9 @@ _BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u
 _DROP = {ord(c): None for c in _BIDI_CONTROLS}
 _DROP.update({ord(c): " " for c in _BREAKS})
 _SPACES = re.compile(r"\s+")
+# The two noncharacters every text path drops (one-line fields here, tag names in
+# tags.names, the post form's text fields in works.rules): XML 1.0 cannot carry them.
+NONCHARACTERS = "\ufffe\uffff"
 
 
 def one_line(value: str | None) -> str:
@@ -23,6 +26,6 @@ def one_line(value: str | None) -> str:
     text = str(value).translate(_DROP)
     # Controls, lone surrogates and the two noncharacters the post form's text fields
     # drop too (works.rules.CONTROL_RE): a title reads the same by either path.
-    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") and c not in "\ufffe\uffff")
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") and c not in NONCHARACTERS)
     # Normalised last, so a combining mark that followed a dropped character composes.
     return unicodedata.normalize("NFC", _SPACES.sub(" ", text).strip())

@@ -18,6 +18,8 @@ import unicodedata
 
 from django.utils.text import slugify
 
+from stories.core.text import NONCHARACTERS
+
 MAX_TAG_LENGTH = 150
 # Room for a "-123" suffix when two names slugify alike, within the slug column's 180.
 MAX_SLUG_LENGTH = 170
@@ -28,8 +30,6 @@ ZWJ = "\u200d"
 # surrogates). Unassigned code points are kept: to this Python's Unicode tables a
 # newer emoji is unassigned, and dropping it would eat a name a fan typed.
 _INVISIBLE = {"Cc", "Cf", "Cs"}
-# The two noncharacters every text path drops (works.rules.CONTROL_RE, core.text).
-_NONCHARACTERS = "\ufffe\uffff"
 # Categories that a zero-width joiner may glue into one emoji.
 _SYMBOLS = {"So", "Sk", "Mn", "Me"}
 
@@ -44,7 +44,7 @@ def _visible(text: str) -> str:
             if kept and after and unicodedata.category(kept[-1]) in _SYMBOLS and unicodedata.category(after) == "So":
                 kept.append(char)
             continue
-        if (category in _INVISIBLE and not char.isspace()) or char in _NONCHARACTERS:
+        if (category in _INVISIBLE and not char.isspace()) or char in NONCHARACTERS:
             continue
         kept.append(char)
     return "".join(kept)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stories.core.text import NONCHARACTERS
 from stories.tags.names import MAX_TAG_LENGTH
 
 MAX_TITLE = 255
@@ -71,7 +72,7 @@ class WorkRefused(ValueError):
 # white space (vertical tab, form feed, the four separators, NEL) become a space or a
 # line break instead, as core.text.one_line reads them, so that a title reads the same
 # through the form as through one_line.
-CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+CONTROL_RE = re.compile(f"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\ud800-\udfff{NONCHARACTERS}]")
 _WHITE_CONTROLS = str.maketrans(
     {"\x0b": " ", "\x0c": " ", "\x1c": " ", "\x1d": " ", "\x1e": " ", "\x1f": " ", "\x85": "\n"}
 )
