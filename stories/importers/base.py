@@ -8,6 +8,8 @@ import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-windows-1252" codec)
 from django.conf import settings
 
+from stories.works import vocabulary
+
 
 class ImportFailed(ValueError):
     """A file could not be imported. The message is shown to the author as it is."""
@@ -204,16 +206,7 @@ def _first_difference(before: str, after: str) -> tuple[str, str]:
 
 # --- shared parsing of metadata values -------------------------------------------
 
-RATING_ALIASES = {
-    "k": "general", "k+": "general", "k plus": "general", "g": "general", "pg": "general",
-    "general": "general", "general audiences": "general", "all ages": "general", "everyone": "general",
-    "t": "teen", "teen": "teen", "teens": "teen", "teen and up": "teen", "teen and up audiences": "teen",
-    "pg-13": "teen", "pg13": "teen", "13+": "teen",
-    "m": "mature", "mature": "mature", "r": "mature", "16+": "mature",
-    "ma": "explicit", "e": "explicit", "explicit": "explicit", "nc-17": "explicit", "nc17": "explicit",
-    "x": "explicit", "xxx": "explicit", "adult": "explicit", "18+": "explicit",
-    "not rated": "not_rated", "nr": "not_rated", "unrated": "not_rated", "none": "not_rated",
-}  # fmt: skip
+RATING_ALIASES = vocabulary.spellings(vocabulary.RATINGS)
 RATING_PREFIX_RE = re.compile(r"^(?:(?:fiction\s+)?rat(?:ed|ing)\s*:?\s*)?(?:fiction\s+)?", re.IGNORECASE)
 
 
@@ -228,16 +221,7 @@ def parse_rating(value: str) -> str:
     return RATING_ALIASES.get(key, "")
 
 
-WARNING_ALIASES = {
-    "creator chose not to use archive warnings": "no_choice",
-    "choose not to use archive warnings": "no_choice",
-    "graphic depictions of violence": "violence",
-    "major character death": "death",
-    "no archive warnings apply": "none",
-    "rape/non-con": "noncon",
-    "underage": "underage",
-    "underage sex": "underage",
-}
+WARNING_ALIASES = vocabulary.spellings(vocabulary.WARNINGS)
 
 
 def parse_warnings(value: str) -> tuple[list[str], list[str]]:
@@ -252,15 +236,7 @@ def parse_warnings(value: str) -> tuple[list[str], list[str]]:
     return found, other
 
 
-CATEGORY_ALIASES = {
-    "f/f": "ff",
-    "f/m": "fm",
-    "m/f": "fm",
-    "gen": "gen",
-    "m/m": "mm",
-    "multi": "multi",
-    "other": "other",
-}
+CATEGORY_ALIASES = vocabulary.spellings(vocabulary.CATEGORIES)
 
 
 def parse_categories(value: str) -> list[str]:

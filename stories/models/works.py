@@ -13,33 +13,13 @@ from stories.core.rendering import count_words, render, render_inline_markdown
 from stories.core.text import one_line
 from stories.core.urlcache import work_url
 from stories.models.tags import TaggedWork, tag_family_ids
+from stories.works import vocabulary
 from stories.works.rules import is_complete
 
-
-class Rating(models.TextChoices):
-    NOT_RATED = "not_rated", "Not Rated"
-    GENERAL = "general", "General Audiences"
-    TEEN = "teen", "Teen And Up Audiences"
-    MATURE = "mature", "Mature"
-    EXPLICIT = "explicit", "Explicit"
-
-
-class Warning(models.TextChoices):
-    NO_WARNINGS_CHOSEN = "no_choice", "Creator Chose Not To Use Archive Warnings"
-    VIOLENCE = "violence", "Graphic Depictions Of Violence"
-    DEATH = "death", "Major Character Death"
-    NONE = "none", "No Archive Warnings Apply"
-    NONCON = "noncon", "Rape/Non-Con"
-    UNDERAGE = "underage", "Underage"
-
-
-class Category(models.TextChoices):
-    FF = "ff", "F/F"
-    FM = "fm", "F/M"
-    GEN = "gen", "Gen"
-    MM = "mm", "M/M"
-    MULTI = "multi", "Multi"
-    OTHER = "other", "Other"
+# AO3's vocabularies are data (stories/works/vocabulary.toml); these are their Django choices.
+Rating = models.TextChoices("Rating", vocabulary.members(vocabulary.RATINGS))
+Warning = models.TextChoices("Warning", vocabulary.members(vocabulary.WARNINGS))
+Category = models.TextChoices("Category", vocabulary.members(vocabulary.CATEGORIES))
 
 
 class TextFormat(models.TextChoices):
@@ -211,9 +191,6 @@ class Work(models.Model):
     @property
     def needs_content_notice(self) -> bool:
         return self.rating in (Rating.MATURE, Rating.EXPLICIT, Rating.NOT_RATED)
-
-    def get_rating_display_short(self) -> str:
-        return {"not_rated": "NR", "general": "G", "teen": "T", "mature": "M", "explicit": "E"}[self.rating]
 
     def listing_tags(self) -> list:
         """The work's tags by kind and name: the rows stories.discovery.blurbs.attach_listing

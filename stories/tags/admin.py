@@ -2,6 +2,8 @@
 canonical, the parent fandom, the merge target) show an intermediate form; every
 change is written to the admin log (LogEntry) against each tag it touched."""
 
+import functools
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -38,6 +40,34 @@ class TargetTagForm(forms.Form):
         )
 
 
+def with_target(*, label: str, via: str, log: str, kinds: list[str] | None = None):
+    """Turns `method(self, tags, target) -> message for the moderator` into an admin
+    action that first asks for the second tag (TagWranglingMixin._with_target). The
+    target must be of `kinds`, or else of the selected tags' own kinds; `via` is the
+    Tag field whose autocomplete offers it; `label` names it on the form; `log` is
+    the admin-log line written for each tag, formatted with `target`. The form's
+    title is the method's name in words ("make_synonyms" -> "Make synonyms")."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def action(self, request, queryset):
+            targets = _targets_for(queryset).filter(kind__in=kinds or _kinds(queryset))
+            return self._with_target(
+                request,
+                queryset,
+                action=method.__name__,
+                title=method.__name__.replace("_", " ").capitalize(),
+                label=label,
+                targets=targets,
+                via=via,
+                apply=lambda tags, target: (log.format(target=target), method(self, tags, target)),
+            )
+
+        return action
+
+    return decorate
+
+
 class TagWranglingMixin:
     """Mixed into TagAdmin."""
 
@@ -51,53 +81,36 @@ class TagWranglingMixin:
         self.message_user(request, f"Marked {len(changed)} tag(s) canonical.")
 
     @admin.action(description="Make the selected tags synonyms of…", permissions=["change"])
-    def make_synonyms(self, request, queryset):
-        return self._with_target(
-            request,
-            queryset,
-            action="make_synonyms",
-            title="Make synonyms",
-            label="Canonical tag",
-            targets=_targets_for(queryset).filter(kind__in=_kinds(queryset)),
-            via="synonym_of",
-            apply=lambda tags, target: (tags_make_synonyms(tags=tags, canonical=target), None)[1],
-            log=lambda target: f"Made a synonym of “{target.name}” (#{target.pk}).",
-            done=lambda n, target: f"{n} tag(s) are now synonyms of “{target.name}”.",
-        )
+    @with_target(label="Canonical tag", via="synonym_of", log="Made a synonym of “{target.name}” (#{target.pk}).")
+    def make_synonyms(self, tags, target):
+        tags_make_synonyms(tags=tags, canonical=target)
+        return f"{len(tags)} tag(s) are now synonyms of “{target.name}”."
 
     @admin.action(description="Set the parent fandom of the selected tags…", permissions=["change"])
-    def set_parent_fandom(self, request, queryset):
-        return self._with_target(
-            request,
-            queryset,
-            action="set_parent_fandom",
-            title="Set parent fandom",
-            label="Parent fandom",
-            targets=_targets_for(queryset).filter(kind=TagKind.FANDOM),
-            via="parents",
-            apply=lambda tags, target: (tags_set_parent(tags=tags, parent=target), None)[1],
-            log=lambda target: f"Added parent fandom “{target.name}” (#{target.pk}).",
-            done=lambda n, target: f"{n} tag(s) now belong to “{target.name}”.",
-        )
+    @with_target(
+        label="Parent fandom",
+        via="parents",
+        kinds=[TagKind.FANDOM],
+        log="Added parent fandom “{target.name}” (#{target.pk}).",
+    )
+    def set_parent_fandom(self, tags, target):
+        changed = tags_set_parent(tags=tags, parent=target)
+        return f"{len(changed)} tag(s) now belong to “{target.name}”."
 
     @admin.action(description="Merge the selected tags into…", permissions=["change"])
-    def merge_tags(self, request, queryset):
-        return self._with_target(
-            request,
-            queryset,
-            action="merge_tags",
-            title="Merge tags",
-            label="Merge into",
-            targets=_targets_for(queryset).filter(kind__in=_kinds(queryset)),
-            via="synonym_of",
-            apply=lambda tags, target: tags_merge(tags=tags, into=target),
-            log=lambda target: f"Merged into “{target.name}” (#{target.pk}): works moved, tag kept as a synonym.",
-            done=lambda n, target: f"Merged into “{target.name}”; {n} tagging(s) moved.",
-        )
+    @with_target(
+        label="Merge into",
+        via="synonym_of",
+        log="Merged into “{target.name}” (#{target.pk}): works moved, tag kept as a synonym.",
+    )
+    def merge_tags(self, tags, target):
+        moved = tags_merge(tags=tags, into=target)
+        return f"Merged into “{target.name}”; {moved} tagging(s) moved."
 
-    def _with_target(self, request, queryset, *, action, title, label, targets, via, apply, log, done):
+    def _with_target(self, request, queryset, *, action, title, label, targets, via, apply):
         """First call: show the form. Second call (the form posted back with
-        "apply"): validate, run the service in one transaction, log each tag."""
+        "apply"): validate, run `apply(tags, target)` -> (log line for each tag,
+        message for the moderator), log each tag and the target."""
         tags = list(queryset.order_by("name"))
         form = TargetTagForm(
             request.POST if "apply" in request.POST else None,
@@ -109,14 +122,14 @@ class TagWranglingMixin:
         if "apply" in request.POST and form.is_valid():
             target = form.cleaned_data["target"]
             try:
-                result = apply(tags, target)
+                log, done = apply(tags, target)
             except WranglingError as error:
                 self.message_user(request, str(error), level=messages.ERROR)
                 return None
             for tag in tags:
-                self.log_change(request, tag, log(target))
+                self.log_change(request, tag, log)
             self.log_change(request, target, f"{title}: {', '.join(tag.name for tag in tags)}.")
-            self.message_user(request, done(result if result is not None else len(tags), target))
+            self.message_user(request, done)
             return None
         context = {
             **self.admin_site.each_context(request),

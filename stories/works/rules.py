@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from stories.core.text import NONCHARACTERS
 from stories.tags.names import MAX_TAG_LENGTH
+from stories.works import vocabulary
 
 MAX_TITLE = 255
 MAX_SUMMARY = 1250
@@ -30,8 +31,8 @@ MAX_CHAPTERS = 200
 
 NO_WARNINGS_APPLY = "none"  # Warning.NONE, named here to keep this module free of models
 CHOSE_NOT_TO_WARN = "no_choice"
-RATINGS = {"not_rated", "general", "teen", "mature", "explicit"}
-WARNINGS = {"no_choice", "violence", "death", "none", "noncon", "underage"}
+RATINGS = vocabulary.values(vocabulary.RATINGS)
+WARNINGS = vocabulary.values(vocabulary.WARNINGS)
 TAG_FIELD_LABELS = {
     "fandoms": "Fandoms",
     "relationships": "Relationships",
