@@ -10,7 +10,6 @@ in milliseconds, with the page's query count. Refuses a database whose name lack
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -18,10 +17,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.path
+
+use_defaults(ALLOWED_HOSTS="testserver")
 
 TITLE = "Admin bench: thirty chapters"
 CHAPTERS = 30

@@ -17,7 +17,6 @@ import argparse
 import bisect
 import datetime
 import io
-import os
 import random
 import sys
 import threading
@@ -26,10 +25,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("QUIRE_DB_NAME", "quire_bench")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
-os.environ.setdefault("DEBUG", "1")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.path
+
+use_defaults(QUIRE_DB_NAME="quire_bench", DEBUG="1")
 
 RATINGS = ["general"] * 3 + ["teen"] * 3 + ["mature"] * 2 + ["explicit"] * 2 + ["not_rated"]
 WARNINGS = ["none"] * 6 + ["no_choice"] * 3 + ["violence"] * 2 + ["death", "noncon", "underage"]

@@ -23,9 +23,19 @@ def seeds() -> Path:
     return SEEDS
 
 
-@pytest.fixture
-def author(db):
-    return factories.UserFactory(username="author")
+def _user_named(username: str):
+    """A fixture giving a fresh user of that name (password factories.PASSWORD)."""
+
+    @pytest.fixture(name=username)
+    def user(db):
+        return factories.UserFactory(username=username)
+
+    return user
+
+
+author = _user_named("author")
+reader = _user_named("reader")
+stranger = _user_named("stranger")
 
 
 @pytest.fixture
@@ -35,16 +45,6 @@ def author_client(author):
     client = CsrfClient()
     client.force_login(author)
     return client
-
-
-@pytest.fixture
-def reader(db):
-    return factories.UserFactory(username="reader")
-
-
-@pytest.fixture
-def stranger(db):
-    return factories.UserFactory(username="stranger")
 
 
 @pytest.fixture

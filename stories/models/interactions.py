@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from stories.core.rendering import render_inline_markdown
+from stories.models.base import Timestamped
 
 User = settings.AUTH_USER_MODEL
 
@@ -68,7 +69,7 @@ class Comment(models.Model):
         return reverse("stories:comment-detail", args=[self.pk])
 
 
-class Bookmark(models.Model):
+class Bookmark(Timestamped):
     """A reader's bookmark of a work or a series. When the work is deleted the bookmark
     stays (as on AO3: "This work has been deleted"), with the reader's note and tags
     and the work's title and creators as they were, until the reader removes it."""
@@ -86,8 +87,6 @@ class Bookmark(models.Model):
     tags = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     is_private = models.BooleanField(default=False)
     for_later = models.BooleanField(default=False, help_text="Marked for later: always private.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]

@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from stories.core.rendering import render_inline_markdown
-from stories.core.text import one_line
+from stories.models.base import RenderedText, Timestamped
 
 
 class SeriesQuerySet(models.QuerySet):
@@ -24,15 +23,14 @@ class SeriesQuerySet(models.QuerySet):
         return self.public()
 
 
-class Series(models.Model):
+class Series(RenderedText, Timestamped):
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
     creators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="series", blank=True)
     is_complete = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
+    INLINE_MARKDOWN = ("description",)
     objects = SeriesQuerySet.as_manager()
 
     class Meta:
@@ -41,11 +39,6 @@ class Series(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.title = one_line(self.title)
-        self.description_html = render_inline_markdown(self.description)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("stories:series-detail", args=[self.pk])

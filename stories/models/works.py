@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from taggit.managers import TaggableManager
 
-from stories.core.rendering import count_words, render, render_inline_markdown
+from stories.core.rendering import count_words, render
 from stories.core.text import one_line
 from stories.core.urlcache import work_url
+from stories.models.base import RenderedText, Timestamped
 from stories.models.tags import TaggedWork, tag_family_ids
 from stories.works import vocabulary
 from stories.works.rules import is_complete
@@ -72,7 +73,12 @@ class WorkQuerySet(models.QuerySet):
         )
 
 
-class Work(models.Model):
+def _tags_of_kind(kind: str) -> property:
+    """A read-only Work attribute: the work's tags of `kind`, in listing order."""
+    return property(lambda work: work.tags_of_kind(kind), doc=f"The work's {kind} tags, in listing order.")
+
+
+class Work(RenderedText, models.Model):
     """A story. Counts (words, chapters, kudos, ...) are stored on the row so list
     pages can sort and show them without aggregating per request."""
 
@@ -158,21 +164,7 @@ class Work(models.Model):
             # Complete is derived from the counts on every path (AO3: "2/2" is complete);
             # a partial save leaves it to work_recount, which knows the fresh counts.
             self.is_complete = is_complete(chapters=self.chapter_count, expected=self.expected_chapters)
-        # Rendered once here, so every path (forms, admin, imports) stores safe HTML
-        # and a title that is one line (a CR/LF in it would break a mail header).
-        self.title = one_line(self.title)
-        self.summary_html = render_inline_markdown(self.summary)
-        self.notes_html = render_inline_markdown(self.notes)
-        self.end_notes_html = render_inline_markdown(self.end_notes)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "title",
-                "summary_html",
-                "notes_html",
-                "end_notes_html",
-            }
-        super().save(*args, **kwargs)
+        super().save(*args, **kwargs)  # RenderedText: safe HTML and a one-line title on every path
 
     def get_absolute_url(self) -> str:
         return work_url(self.pk)
@@ -203,21 +195,10 @@ class Work(models.Model):
     def tags_of_kind(self, kind: str) -> list:
         return [tag for tag in self.listing_tags() if tag.kind == kind]
 
-    @property
-    def fandoms(self) -> list:
-        return self.tags_of_kind("fandom")
-
-    @property
-    def relationships(self) -> list:
-        return self.tags_of_kind("relationship")
-
-    @property
-    def characters(self) -> list:
-        return self.tags_of_kind("character")
-
-    @property
-    def freeforms(self) -> list:
-        return self.tags_of_kind("freeform")
+    fandoms = _tags_of_kind("fandom")
+    relationships = _tags_of_kind("relationship")
+    characters = _tags_of_kind("character")
+    freeforms = _tags_of_kind("freeform")
 
     @property
     def creator_users(self) -> list:
@@ -254,7 +235,7 @@ class WorkCreator(models.Model):
         return f"{self.user_id} on {self.work_id}"
 
 
-class Chapter(models.Model):
+class Chapter(RenderedText, Timestamped):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=255, blank=True)
@@ -269,8 +250,6 @@ class Chapter(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     word_count = models.PositiveIntegerField(default=0, editable=False)
     published_on = models.DateField(default=timezone.localdate)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["work", "position"]
@@ -286,29 +265,13 @@ class Chapter(models.Model):
     def __str__(self) -> str:
         return self.display_title
 
-    def render(self) -> None:
-        """Fill the sanitised HTML and the word count from the sources, and make the
-        title one line (bulk inserts call this instead of save)."""
-        self.title = one_line(self.title)
+    DERIVED = ("body_html", "word_count")
+
+    def render_text(self) -> None:
+        """RenderedText's fields, then the body's sanitised HTML and its word count."""
+        super().render_text()
         self.body_html = render(self.body, self.body_format)
         self.word_count = count_words(self.body_html)
-        self.summary_html = render_inline_markdown(self.summary)
-        self.notes_html = render_inline_markdown(self.notes)
-        self.end_notes_html = render_inline_markdown(self.end_notes)
-
-    def save(self, *args, **kwargs):
-        self.render()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {
-                *kwargs["update_fields"],
-                "title",
-                "body_html",
-                "word_count",
-                "summary_html",
-                "notes_html",
-                "end_notes_html",
-            }
-        super().save(*args, **kwargs)
 
     @property
     def display_title(self) -> str:

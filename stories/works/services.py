@@ -158,7 +158,7 @@ def work_create(
         for position, chapter in enumerate(chapters, start=1)
     ]
     for row in rows:
-        row.render()
+        row.render_text()
     # One INSERT: the search vector is recomputed once for all chapters (migration
     # 0004), and a new work sends no "new chapter" notices, so no per-row signals.
     Chapter.objects.bulk_create(rows)

@@ -1,0 +1,19 @@
+"""The environment a bench script runs Quire in, set before Django is imported.
+
+Each variable is set only where the caller's environment has none, so a run can
+always point elsewhere (DATABASE_URL, DEBUG=1, …)."""
+
+import os
+
+DEFAULTS = {
+    "DJANGO_SETTINGS_MODULE": "archive.settings",
+    "SECRET_KEY": "bench-only-secret-key",
+    "DEBUG": "0",
+}
+
+
+def use_defaults(**settings: str) -> None:
+    """Sets DEFAULTS, then `settings` (names as the environment spells them), in
+    os.environ wherever the variable is unset. Call before importing django."""
+    for name, value in {**DEFAULTS, **settings}.items():
+        os.environ.setdefault(name, value)
