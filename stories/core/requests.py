@@ -2,7 +2,9 @@
 
 import hashlib
 
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -26,6 +28,13 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False):
         return target
     return fallback
+
+
+def done(request: HttpRequest, message: str, fallback: str) -> HttpResponseRedirect:
+    """After a reader's action: `message` as a success message, and a redirect to the
+    safe `next` (see safe_next), else to `fallback` (a URL)."""
+    messages.success(request, message)
+    return redirect(safe_next(request, fallback))
 
 
 def form_errors(form) -> str:

@@ -14,7 +14,7 @@ chosen_filters() lists every chosen value with the URL that drops it.
 """
 
 import datetime
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from urllib.parse import urlencode
 
 from django import forms
@@ -247,6 +247,19 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
     return terms["tag"], terms["exclude"]
 
 
+_A_LIST = object()  # narrowing()'s default: the field is a list, empty by default
+
+
+def narrowing(method: str, lookup: str, *, default=_A_LIST):
+    """A WorkFilter field that is a plain narrowing: when set, filter_works applies
+    `QuerySet.<method>(<lookup>=value)` ("filter" or "exclude"). Without `default`
+    the field is a list, empty by default."""
+    metadata = {"narrowing": (method, lookup)}
+    if default is _A_LIST:
+        return field(default_factory=list, metadata=metadata)
+    return field(default=default, metadata=metadata)
+
+
 @dataclass
 class WorkFilter:
     """A validated filter (WorkFilterForm.to_filter): what filter_works applies.
@@ -255,23 +268,23 @@ class WorkFilter:
 
     includes: list[TagTerm] = field(default_factory=list)
     excludes: list[TagTerm] = field(default_factory=list)
-    ratings: list[str] = field(default_factory=list)
-    exclude_ratings: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    exclude_warnings: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    exclude_categories: list[str] = field(default_factory=list)
+    ratings: list[str] = narrowing("filter", "rating__in")
+    exclude_ratings: list[str] = narrowing("exclude", "rating__in")
+    warnings: list[str] = narrowing("filter", "warnings__contains")
+    exclude_warnings: list[str] = narrowing("exclude", "warnings__overlap")
+    categories: list[str] = narrowing("filter", "categories__contains")
+    exclude_categories: list[str] = narrowing("exclude", "categories__overlap")
     crossover: str = ""
     complete: bool = False
     single_chapter: bool = False
     within: str = ""
-    language: str = ""
-    words_min: int | None = None
-    words_max: int | None = None
-    updated_from: datetime.date | None = None
-    updated_to: datetime.date | None = None
-    published_from: datetime.date | None = None
-    published_to: datetime.date | None = None
+    language: str = narrowing("filter", "language__iexact", default="")
+    words_min: int | None = narrowing("filter", "word_count__gte", default=None)
+    words_max: int | None = narrowing("filter", "word_count__lte", default=None)
+    updated_from: datetime.date | None = narrowing("filter", "updated_at__date__gte", default=None)
+    updated_to: datetime.date | None = narrowing("filter", "updated_at__date__lte", default=None)
+    published_from: datetime.date | None = narrowing("filter", "published_on__gte", default=None)
+    published_to: datetime.date | None = narrowing("filter", "published_on__lte", default=None)
     sort: str = ""
     direction: str = ""
 
@@ -289,23 +302,8 @@ class WorkFilter:
         return {pk for term in self.excludes for pk in term.ids}
 
 
-# The filter's plain narrowings: (WorkFilter field, QuerySet method, lookup), each
-# applied when the field is set. Tags, crossovers and flags need more than a lookup.
-_NARROWINGS = (
-    ("ratings", "filter", "rating__in"),
-    ("exclude_ratings", "exclude", "rating__in"),
-    ("warnings", "filter", "warnings__contains"),
-    ("exclude_warnings", "exclude", "warnings__overlap"),
-    ("categories", "filter", "categories__contains"),
-    ("exclude_categories", "exclude", "categories__overlap"),
-    ("language", "filter", "language__iexact"),
-    ("words_min", "filter", "word_count__gte"),
-    ("words_max", "filter", "word_count__lte"),
-    ("updated_from", "filter", "updated_at__date__gte"),
-    ("updated_to", "filter", "updated_at__date__lte"),
-    ("published_from", "filter", "published_on__gte"),
-    ("published_to", "filter", "published_on__lte"),
-)
+# The filter's plain narrowings, in field order: (WorkFilter field, QuerySet method, lookup).
+_NARROWINGS = tuple((f.name, *f.metadata["narrowing"]) for f in fields(WorkFilter) if "narrowing" in f.metadata)
 
 
 def filter_works(works, work_filter: WorkFilter):
@@ -341,11 +339,11 @@ def order_for(sorts: dict, sort: str, direction: str) -> tuple[str, ...]:
     """The ORDER BY of `sort` in `sorts` (key -> (label, fields)), reversed when
     `direction` asks for the other way than the sort's own ("desc" for most,
     "asc" for title)."""
-    fields = sorts[sort][1]
-    natural = "asc" if not fields[0].startswith("-") else "desc"
+    columns = sorts[sort][1]
+    natural = "asc" if not columns[0].startswith("-") else "desc"
     if not direction or direction == natural:
-        return fields
-    return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in fields)
+        return columns
+    return tuple(f[1:] if f.startswith("-") else f"-{f}" for f in columns)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from django_ratelimit.decorators import ratelimit
 
 from stories.core.access import work_for_reader
 from stories.core.paging import paginate
-from stories.core.requests import client_ip, form_errors, safe_next
+from stories.core.requests import client_ip, done, form_errors, safe_next
 from stories.discovery.blurbs import attach_blurbs
 from stories.models import (
     ApiToken,
@@ -211,17 +211,16 @@ def bookmark_save(request: HttpRequest, kind: str, object_id: int) -> HttpRespon
     except svc.ReaderActionRefused as error:
         messages.error(request, f"Your bookmark was not saved: {error}")
         return redirect(target)
-    messages.success(request, "Marked for later." if form.cleaned_data["for_later"] else "Bookmark saved.")
-    return redirect(safe_next(request, target.get_absolute_url()))
+    return done(
+        request, "Marked for later." if form.cleaned_data["for_later"] else "Bookmark saved.", target.get_absolute_url()
+    )
 
 
 @login_required
 @require_POST
 def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
-    bookmark = get_object_or_404(Bookmark, pk=bookmark_id, user=request.user)
-    svc.bookmark_delete(bookmark=bookmark, user=request.user)
-    messages.success(request, "Bookmark deleted.")
-    return redirect(safe_next(request, reverse("stories:user-bookmarks", args=[request.user.username])))
+    svc.bookmark_delete(bookmark=get_object_or_404(Bookmark, pk=bookmark_id, user=request.user), user=request.user)
+    return done(request, "Bookmark deleted.", reverse("stories:user-bookmarks", args=[request.user.username]))
 
 
 def _bookmark_page(request: HttpRequest, bookmarks):
@@ -307,10 +306,9 @@ def subscription_create(request: HttpRequest, kind: str, key: str) -> HttpRespon
 @login_required
 @require_POST
 def subscription_delete(request: HttpRequest, subscription_id: int) -> HttpResponse:
-    subscription = get_object_or_404(Subscription, pk=subscription_id, user=request.user)
-    svc.subscription_delete(subscription=subscription, user=request.user)
-    messages.success(request, "Unsubscribed.")
-    return redirect(safe_next(request, reverse("stories:subscription-list")))
+    mine = get_object_or_404(Subscription, pk=subscription_id, user=request.user)
+    svc.subscription_delete(subscription=mine, user=request.user)
+    return done(request, "Unsubscribed.", reverse("stories:subscription-list"))
 
 
 @login_required
@@ -411,8 +409,11 @@ def work_hide_toggle(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_for_reader(request, work_id)
     hide = request.POST.get("hide") == "1"
     svc.work_hide_for_reader(user=request.user, work=work, hide=hide)
-    messages.success(request, f"“{work.title}” is hidden from your lists." if hide else f"“{work.title}” shows again.")
-    return redirect(safe_next(request, work.get_absolute_url()))
+    return done(
+        request,
+        f"“{work.title}” is hidden from your lists." if hide else f"“{work.title}” shows again.",
+        work.get_absolute_url(),
+    )
 
 
 @login_required
@@ -429,5 +430,4 @@ def mute_toggle(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     else:
         raise Http404("Nothing to mute.")
     (relation.add if mute else relation.remove)(target)
-    messages.success(request, f"Muted {target}." if mute else f"Unmuted {target}.")
-    return redirect(safe_next(request, back))
+    return done(request, f"Muted {target}." if mute else f"Unmuted {target}.", back)

@@ -78,7 +78,21 @@ class TagListField(forms.CharField):
 
 
 class WorkForm(forms.Form):
-    """A work's metadata: used to post, to review an upload and to edit."""
+    """A work's metadata: used to post, to review an upload and to edit. The form page
+    shows its fields in FIELDSETS' groups and order (see the `fieldsets` property)."""
+
+    FIELDSETS = {
+        "work": ("title", "co_creators"),
+        "tags": ("rating", "warnings", "categories", "fandoms", "relationships", "characters", "freeforms"),
+        "preface": ("summary", "disclaimer", "notes", "end_notes"),
+        "series": ("series", "new_series", "series_position"),
+        "status": ("language", "published_on", "is_complete", "expected_chapters", "restricted"),
+    }
+
+    @property
+    def fieldsets(self) -> dict[str, list[forms.BoundField]]:
+        """{group: [bound field, …]} as FIELDSETS lists them, for the template."""
+        return {group: [self[name] for name in names] for group, names in self.FIELDSETS.items()}
 
     title = TextField(max_length=255)
     co_creators = forms.CharField(
@@ -382,15 +396,15 @@ class ChapterForm(forms.Form):
     notes = TextField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter notes"
     )
+    body_format = forms.ChoiceField(
+        choices=TextFormat.choices, initial=TextFormat.MARKDOWN, label="Text format", widget=forms.Select()
+    )
     body = TextField(
         max_length=MAX_CHAPTER_CHARS,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 16}),
         label="Chapter text",
         error_messages={"required": "A chapter needs some text."},
-    )
-    body_format = forms.ChoiceField(
-        choices=TextFormat.choices, initial=TextFormat.MARKDOWN, label="Text format", widget=forms.Select()
     )
     end_notes = TextField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"

@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from stories.core.access import work_for_creator
 from stories.core.rendering import render as render_text
 from stories.core.rendering import render_inline_markdown
+from stories.core.requests import done
 from stories.discovery.blurbs import attach_blurbs
 from stories.discovery.filters import language_label
 from stories.importers import ImportFailed, parse_upload, review_messages
@@ -409,8 +410,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
         for problem in refused.problems:
             form.add_error(problem.field if problem.field in form.fields else None, problem.message)
         return render(request, "works/chapter_form.html", {"work": work, "form": form, "chapter": None, "previews": []})
-    messages.success(request, f"{chapter.display_title} is added.")
-    return redirect(chapter)
+    return done(request, f"{chapter.display_title} is added.", chapter.get_absolute_url())
 
 
 @login_required
@@ -425,8 +425,7 @@ def chapter_edit(request: HttpRequest, work_id: int, position: int) -> HttpRespo
     if not form.is_valid() or _action(request, "save") == "preview":
         return render(request, "works/chapter_form.html", {**context, "form": form, "previews": _previews([form])})
     services.chapter_update(chapter=chapter, **form.chapter_fields())
-    messages.success(request, f"{chapter.display_title} is saved.")
-    return redirect(chapter)
+    return done(request, f"{chapter.display_title} is saved.", chapter.get_absolute_url())
 
 
 @login_required
