@@ -455,28 +455,20 @@ def chapter_add(
     """Append a chapter to the work and update its counts. Raises WorkRefused when the
     work already has the chapters it expects ("3/2" is refused: the author raises the
     expected number first) or the text breaks a length rule."""
-    body, summary, notes, end_notes = (rules.normalise_newlines(t) for t in (body, summary, notes, end_notes))
+    texts = {"body": body, "summary": summary, "notes": notes, "end_notes": end_notes}
+    texts = {name: rules.normalise_newlines(text) for name, text in texts.items()}
     count = Chapter.objects.filter(work=work).count()
     problems = [rules.chapter_count_problem(chapters=count + 1, expected=work.expected_chapters)]
     problems += [
-        rules.length_problem("body", "Chapter text", body, rules.MAX_CHAPTER_CHARS),
-        rules.length_problem("summary", "Chapter summary", summary, rules.MAX_SUMMARY),
-        rules.length_problem("notes", "Chapter notes", notes, rules.MAX_NOTES),
-        rules.length_problem("end_notes", "Chapter end notes", end_notes, rules.MAX_NOTES),
+        rules.length_problem("body", "Chapter text", texts["body"], rules.MAX_CHAPTER_CHARS),
+        rules.length_problem("summary", "Chapter summary", texts["summary"], rules.MAX_SUMMARY),
+        rules.length_problem("notes", "Chapter notes", texts["notes"], rules.MAX_NOTES),
+        rules.length_problem("end_notes", "Chapter end notes", texts["end_notes"], rules.MAX_NOTES),
     ]
     if [p for p in problems if p]:
         raise WorkRefused([p for p in problems if p])
     last = Chapter.objects.filter(work=work).order_by("-position").values_list("position", flat=True).first()
-    chapter = Chapter(
-        work=work,
-        position=(last or 0) + 1,
-        title=title,
-        summary=summary,
-        notes=notes,
-        end_notes=end_notes,
-        body=body,
-        body_format=body_format,
-    )
+    chapter = Chapter(work=work, position=(last or 0) + 1, title=title, body_format=body_format, **texts)
     chapter.save()
     _touch(work.pk)
     return chapter
