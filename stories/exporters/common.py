@@ -121,8 +121,9 @@ BR_NEWLINE_RE = re.compile(r"(<br\s*/?>)\s*\n", re.IGNORECASE)
 
 def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
     """Sanitised story HTML as plain text: a blank line between blocks, "* * *" for
-    scene breaks; with `emphasis`, _emphasis_ and *strong* as plain-text writers
-    mark them (and as stories.importers.text.text_to_html reads them back)."""
+    scene breaks; with `emphasis`, _emphasis_, *strong* and [text](https://…) links
+    to other pages, as plain-text writers mark them (and as
+    stories.importers.fields.text_to_html reads them back)."""
     # A <br> already stands for its line break; the newline after it in the source is not another.
     soup = BeautifulSoup(BR_NEWLINE_RE.sub(r"\1", fragment or ""), "html.parser")
     if emphasis:
@@ -131,6 +132,10 @@ def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
                 mark = "*" if tag.name in {"strong", "b"} else "_"
                 tag.insert(0, mark)
                 tag.append(mark)
+        for tag in soup.find_all("a", href=OUTSIDE_LINK_RE):
+            if tag.get_text().strip():
+                tag.insert(0, "[")
+                tag.append(f"]({link_target(tag['href'])})")
     for br in soup.find_all("br"):
         br.replace_with("\n")
     for hr in soup.find_all("hr"):
@@ -143,19 +148,49 @@ def html_to_text(fragment: str, *, emphasis: bool = False) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+OUTSIDE_LINK_RE = re.compile(r"^(?:https?|mailto):", re.IGNORECASE)
+
+
+PLAIN_TARGET_RE = re.compile(r"(?:[^\s()<>]|\([^\s()<>]*\))+")
+
+
+def link_target(url: str) -> str:
+    """A URL as it stands inside Markdown's "[text](…)": as it is when it has no
+    space and its brackets pair up ("…/Lantern_(novel)"), else in angle brackets."""
+    if PLAIN_TARGET_RE.fullmatch(url):
+        return url
+    return "<" + url.replace("<", "%3C").replace(">", "%3E") + ">"
+
+
 MD_SPECIAL = re.compile(r"([\\`*_\[\]#<>])")
 MD_TEXT_SPECIAL = re.compile(r"([\\`*_\[\]#>])")
+# Markdown has no backslash escape for "<" or "&": entities keep them literal, but
+# only where they would otherwise start a tag or an entity ("Tom & Jerry", "a < b"
+# stay as they are, so the Markdown reads as the text does).
+MD_AMPERSAND_RE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+MD_ANGLE_RE = re.compile(r"<(?=[A-Za-z/!?])")
+LINE_BREAK_RE = re.compile(r"[ \t]*\n[ \t]*")
+MD_CONTAINERS = {"div", "section", "details", "figure", "table", "tbody", "thead", "tfoot", "dl", "body", "html"}
+MD_BLOCKS = {
+    *MD_CONTAINERS,
+    *("p", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li", "pre", "tr", "td", "th"),
+    *("dt", "dd", "summary", "figcaption", "caption"),
+}
 
 
-def html_to_markdown(fragment: str) -> str:
+def html_to_markdown(fragment: str, *, line_break: str = "  \n") -> str:
     """Sanitised story HTML as Markdown: paragraphs, emphasis, links, headings,
-    quotes, lists and scene breaks; anything else keeps its text."""
+    quotes, lists and scene breaks; anything else keeps its text. Text and inline
+    markup outside any block (a bare "Some <i>words</i>") is one paragraph.
+
+    `line_break` is what a <br> becomes: Markdown's two spaces and a newline by
+    default; a bare newline for summaries and notes, which Quire renders with
+    every newline kept (stories.core.rendering.render_inline_markdown)."""
     soup = BeautifulSoup(fragment or "", "html.parser")
 
     def inline(node) -> str:
         if isinstance(node, NavigableString):
-            # Markdown has no backslash escape for "<" or "&": entities keep them literal.
-            text = str(node).replace("\n", " ").replace("&", "&amp;").replace("<", "&lt;")
+            text = MD_ANGLE_RE.sub("&lt;", MD_AMPERSAND_RE.sub("&amp;", str(node).replace("\n", " ")))
             return MD_TEXT_SPECIAL.sub(r"\\\1", text)
         if not isinstance(node, Tag):
             return ""
@@ -174,24 +209,23 @@ def html_to_markdown(fragment: str) -> str:
         if name == "code":
             return f"`{node.get_text()}`"
         if name == "br":
-            return "  \n"
+            return "\n"
         if name == "a" and node.get("href"):
-            return f"[{inner}]({node['href']})"
+            return f"[{inner}]({link_target(node['href'])})"
         if name == "img":
-            return f"![{node.get('alt', '')}]({node.get('src', '')})"
+            return f"![{node.get('alt', '')}]({link_target(node.get('src', ''))})"
         return inner
 
+    def paragraph(text: str) -> list[str]:
+        text = LINE_BREAK_RE.sub(line_break, text.strip())
+        return [text] if text else []
+
     def block(node) -> list[str]:
-        if isinstance(node, NavigableString):
-            text = inline(node).strip()
-            return [text] if text else []
-        if not isinstance(node, Tag):
-            return []
         name = node.name
         if name == "hr":
             return ["* * *"]
         if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-            return ["#" * (int(name[1]) + 2 if int(name[1]) < 4 else 6) + " " + inline(node).strip()]
+            return ["#" * (int(name[1]) + 2 if int(name[1]) < 4 else 6) + " " + " ".join(inline(node).split())]
         if name == "blockquote":
             inner = blocks(node)
             return ["\n".join("> " + line if line else ">" for line in "\n\n".join(inner).split("\n"))]
@@ -199,20 +233,25 @@ def html_to_markdown(fragment: str) -> str:
             items = []
             for number, li in enumerate(node.find_all("li", recursive=False), start=1):
                 marker = f"{number}." if name == "ol" else "-"
-                items.append(f"{marker} {inline(li).strip()}")
+                items.append(f"{marker} {' '.join(inline(li).split())}")
             return ["\n".join(items)]
         if name == "pre":
             return ["```\n" + node.get_text() + "\n```"]
-        if name in {"div", "section", "details", "figure", "table", "tbody", "thead", "tfoot", "dl"}:
+        if name in MD_CONTAINERS:
             return blocks(node)
-        text = inline(node).strip()
-        return [text] if text else []
+        return paragraph(inline(node))
 
     def blocks(parent) -> list[str]:
         out: list[str] = []
+        run: list[str] = []  # inline nodes waiting to become one paragraph
         for child in parent.children:
-            out += block(child)
-        return out
+            if isinstance(child, Tag) and child.name in MD_BLOCKS:
+                out += paragraph("".join(run))
+                run = []
+                out += block(child)
+            elif isinstance(child, NavigableString | Tag):
+                run.append(inline(child))
+        return out + paragraph("".join(run))
 
     return "\n\n".join(part for part in blocks(soup) if part.strip())
 

@@ -5,7 +5,8 @@ without loss. Under the title, a rule and one `Label: value` row per line; then
 "Summary:", "Disclaimer:" and "Notes:" each followed by their text indented by four
 spaces; each chapter between two rules under its heading, its summary and notes
 indented the same way before the text, its end notes after it; story text is never
-indented, marks _emphasis_ and *strong*, and "* * *" for scene breaks.
+indented. Story text, summaries and notes mark _emphasis_, *strong* and
+[text](https://…) links to other pages, and "* * *" for scene breaks.
 """
 
 from stories.exporters.common import html_to_text, metadata
@@ -25,9 +26,9 @@ def export(work, *, url: str) -> bytes:
     out = [work.title, RULE]
     out += [f"{label}: {value}" for label, value in metadata(work, url=url)]
     for label, value in (
-        ("Summary", html_to_text(work.summary_html)),
+        ("Summary", html_to_text(work.summary_html, emphasis=True)),
         ("Disclaimer", work.disclaimer.strip()),
-        ("Notes", html_to_text(work.notes_html)),
+        ("Notes", html_to_text(work.notes_html, emphasis=True)),
     ):
         if value:
             out += ["", f"{label}:", *indented(value)]
@@ -35,11 +36,11 @@ def export(work, *, url: str) -> bytes:
         out += ["", "", RULE, chapter.display_title, RULE]
         for label, html in (("Chapter summary", chapter.summary_html), ("Chapter notes", chapter.notes_html)):
             if html:
-                out += ["", f"{label}:", *indented(html_to_text(html))]
+                out += ["", f"{label}:", *indented(html_to_text(html, emphasis=True))]
         out += ["", html_to_text(chapter.body_html, emphasis=True)]
         if chapter.end_notes_html:
-            out += ["", "Chapter end notes:", *indented(html_to_text(chapter.end_notes_html))]
+            out += ["", "Chapter end notes:", *indented(html_to_text(chapter.end_notes_html, emphasis=True))]
     if work.end_notes_html:
-        out += ["", "", RULE, "End notes:", *indented(html_to_text(work.end_notes_html))]
+        out += ["", "", RULE, "End notes:", *indented(html_to_text(work.end_notes_html, emphasis=True))]
     out += ["", RULE, f"From Quire: {url}", ""]
     return "\n".join(out).encode("utf-8")

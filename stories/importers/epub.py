@@ -229,7 +229,7 @@ def fill_from_metadata(draft: WorkDraft, metadata: dict) -> None:
     if not draft.summary and metadata["description"]:
         description = metadata["description"]
         if "<" in description:
-            description = html_importer.text_block(BeautifulSoup(description, "lxml").body)
+            description = html_importer.notes_markdown(BeautifulSoup(description, "lxml").body)
         draft.summary = description.strip()
     if not draft.language and metadata["language"]:
         draft.language = parse_language(metadata["language"])
@@ -320,7 +320,7 @@ def parse_generic(documents: list[tuple[str, BeautifulSoup]], titles: dict[str, 
             key = label.get_text(" ", strip=True).lower()
             block = label.find_next_sibling()
             if key in CHAPTER_NOTE_LABELS and block is not None and block.name == "blockquote":
-                notes[CHAPTER_NOTE_LABELS[key]] = html_importer.text_block(block)
+                notes[CHAPTER_NOTE_LABELS[key]] = html_importer.notes_markdown(block)
                 block.decompose()
                 label.decompose()
         content = html_importer.inner_html(body)

@@ -94,7 +94,8 @@ def link_from_text(kind: str, value: str) -> LinkDraft | None:
 
 def text_to_html(text: str) -> str:
     """Quire's TXT download body -> HTML: paragraphs split at blank lines, lines kept
-    with <br>, "* * *" rules, _emphasis_ and *strong* as the exporter writes them."""
+    with <br>, "* * *" rules, _emphasis_, *strong* and [text](https://…) links as the
+    exporter writes them (stories.exporters.common.html_to_text)."""
     parts = []
     for block in re.split(r"\n\s*\n", text.strip()):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
@@ -107,7 +108,31 @@ def text_to_html(text: str) -> str:
     return "\n".join(parts)
 
 
+# The target is as stories.exporters.common.link_target writes it: bare, with
+# brackets that pair up, or in angle brackets.
+TEXT_LINK_RE = re.compile(
+    r"\[(?P<text>[^\[\]]+)\]\((?:<(?P<angled>(?:https?|mailto):[^<>]*)>|(?P<url>(?:https?|mailto):"
+    r"(?:[^\s()<>]|\([^\s()<>]*\))+))\)",
+    re.IGNORECASE,
+)
+
+
 def _inline(line: str) -> str:
-    escaped = html.escape(line, quote=False)
+    # Links first, each held by a placeholder, so that an underscore in a URL is
+    # never read as emphasis and emphasis may still span a link.
+    links: list[tuple[str, str]] = []
+
+    def hold(match: re.Match) -> str:
+        links.append((match.group("text"), match.group("angled") or match.group("url")))
+        return f"\x00{len(links) - 1}\x00"
+
+    def link(match: re.Match) -> str:
+        text, url = links[int(match.group(1))]
+        return f'<a href="{html.escape(url)}">{_emphasis(html.escape(text, quote=False))}</a>'
+
+    return re.sub(r"\x00(\d+)\x00", link, _emphasis(html.escape(TEXT_LINK_RE.sub(hold, line), quote=False)))
+
+
+def _emphasis(escaped: str) -> str:
     escaped = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"<strong>\1</strong>", escaped)
     return re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", r"<em>\1</em>", escaped)

@@ -23,7 +23,8 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from stories.core.rendering import TAG_RE, sanitise
+from stories.core.rendering import TAG_RE, render_inline_markdown, sanitise
+from stories.exporters.common import html_to_markdown, html_to_text
 from stories.importers.base import (
     ChapterDraft,
     ImportFailed,
@@ -75,7 +76,8 @@ def finish(draft: WorkDraft) -> WorkDraft:
     if not draft.chapters:
         raise ImportFailed("The file has a title but no story text.")
     if not draft.links:
-        draft.links = find_links(draft.summary, draft.notes)
+        # Read in the text a reader sees: "Sequel to *Loathing*" names "Loathing".
+        draft.links = find_links(*(text_of_html(render_inline_markdown(t)) for t in (draft.summary, draft.notes)))
     if draft.is_complete and not draft.expected_chapters:
         draft.expected_chapters = len(draft.chapters)
 
@@ -99,22 +101,19 @@ def inner_html(element: Tag | None) -> str:
     return "".join(str(child) for child in element.children).strip()
 
 
-BLOCK_TAGS = ["p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr"]
-
-
-def text_block(element: Tag | None) -> str:
-    """A summary or note as plain text with its paragraphs kept (stored as Markdown)."""
+def notes_markdown(element: Tag | None) -> str:
+    """A summary or note (the element's content) as the Markdown Quire stores for
+    it: paragraphs, line breaks, italic, bold and links kept, anything unsafe gone
+    (sanitised first). Rendered back by stories.core.rendering.render_inline_markdown,
+    which keeps every newline, so a <br> is a bare newline here."""
     if element is None:
         return ""
-    element = BeautifulSoup(re.sub(r"(<br\s*/?>)\s*\n", r"\1", str(element)), "lxml")
-    for br in element.find_all("br"):
-        br.replace_with("\n")
-    for block in element.find_all(BLOCK_TAGS):
-        block.insert_before("\n\n")
-        block.insert_after("\n\n")
-    paragraphs = re.split(r"\n\s*\n", element.get_text())
-    cleaned = ["\n".join(" ".join(line.split()) for line in p.strip().split("\n") if line.strip()) for p in paragraphs]
-    return "\n\n".join(p for p in cleaned if p).strip()
+    return html_to_markdown(sanitise(inner_html(element)), line_break="\n")
+
+
+def plain_block(element: Tag | None) -> str:
+    """A disclaimer (stored as plain text) with its paragraphs and line breaks kept."""
+    return html_to_text(sanitise(inner_html(element))) if element is not None else ""
 
 
 def label_key(label: str) -> str:
@@ -284,7 +283,7 @@ def _labelled_blocks(container: Tag) -> dict[str, str]:
         key = "notes" if key.startswith("notes") else key
         key = "end notes" if key.startswith("end notes") else key
         if key in {"summary", "notes", "end notes", "disclaimer"} and key not in blocks:
-            blocks[key] = text_block(quote)
+            blocks[key] = plain_block(quote) if key == "disclaimer" else notes_markdown(quote)
     return blocks
 
 
@@ -340,10 +339,10 @@ def apply_fanficfare(draft: WorkDraft, cells: dict[str, Tag]) -> None:
     texts = {key: cell.get_text(" ", strip=True) for key, cell in cells.items() if key != "summary"}
     apply_fields(draft, texts)
     if "summary" in cells:
-        draft.summary = text_block(cells["summary"])
+        draft.summary = notes_markdown(cells["summary"])
     for key in ("author's note", "note", "notes"):
         if key in cells:
-            draft.notes = text_block(cells[key])
+            draft.notes = notes_markdown(cells[key])
             break
     if "chapter" in texts and draft.is_complete and texts["chapter"].isdigit():
         draft.expected_chapters = int(texts["chapter"])
@@ -401,7 +400,7 @@ def read_labelled_metadata(container: Tag, draft: WorkDraft) -> bool:
         key = heading.get_text(" ", strip=True).lower()
         block = heading.find_next_sibling()
         if key in {"summary", "notes", "disclaimer", "end notes"} and block is not None:
-            setattr(draft, key.replace(" ", "_"), text_block(block))
+            setattr(draft, key.replace(" ", "_"), plain_block(block) if key == "disclaimer" else notes_markdown(block))
     return True
 
 
@@ -421,7 +420,7 @@ def parse_labelled_page(soup: BeautifulSoup) -> WorkDraft:
         for label in section.find_all("h3"):
             block = label.find_next_sibling("blockquote")
             if block is not None:
-                notes[label.get_text(" ", strip=True).lower()] = text_block(block)
+                notes[label.get_text(" ", strip=True).lower()] = notes_markdown(block)
         draft.chapters.append(
             ChapterDraft(
                 body=inner_html(body),
@@ -434,7 +433,7 @@ def parse_labelled_page(soup: BeautifulSoup) -> WorkDraft:
         )
     end = soup.select_one("main > section:not(.chapter) blockquote")
     if end is not None:
-        draft.end_notes = text_block(end)
+        draft.end_notes = notes_markdown(end)
     return draft
 
 

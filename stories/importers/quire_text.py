@@ -12,6 +12,7 @@ import re
 import markdown
 
 from stories.core.rendering import is_scene_break
+from stories.exporters.common import html_to_markdown
 from stories.importers.base import (
     ChapterDraft,
     WorkDraft,
@@ -128,10 +129,10 @@ def parse_text(lines: list[str]) -> WorkDraft:
     apply_rows(rows, draft)
     sections = _text_sections(lines, i)
     for label, block in _labelled(sections.pop(0)[1]):
-        setattr(draft, {"summary": "summary", "disclaimer": "disclaimer", "notes": "notes"}[label], block)
+        setattr(draft, label, block if label == "disclaimer" else text_notes(block))
     for heading, body_lines in sections:
         if heading == "End notes:":
-            draft.end_notes = _dedent("\n".join(body_lines).strip("\n"))
+            draft.end_notes = text_notes(_dedent("\n".join(body_lines).strip("\n")))
             continue
         if heading.startswith("From Quire:"):
             continue
@@ -145,7 +146,7 @@ def parse_text(lines: list[str]) -> WorkDraft:
             label = body_lines[j].strip() if j < len(body_lines) else ""
             if label in {"Chapter summary:", "Chapter notes:"} and j + 1 < len(body_lines):
                 text, j = _block(body_lines, j + 1, _indented)
-                setattr(chapter, "summary" if label == "Chapter summary:" else "notes", _dedent(text))
+                setattr(chapter, "summary" if label == "Chapter summary:" else "notes", text_notes(_dedent(text)))
             else:
                 break
         rest = body_lines[j:]
@@ -153,11 +154,17 @@ def parse_text(lines: list[str]) -> WorkDraft:
         if end_label is not None:
             text, stop = _block(rest, end_label + 1, _indented)
             if not any(line.strip() for line in rest[stop:]):
-                chapter.end_notes = _dedent(text)
+                chapter.end_notes = text_notes(_dedent(text))
                 rest = rest[:end_label]
         chapter.body = text_to_html("\n".join(rest))
         draft.chapters.append(chapter)
     return draft
+
+
+def text_notes(text: str) -> str:
+    """A summary or note of the TXT download, marked as its story text is
+    (_emphasis_, *strong*, [text](https://…)), as the Markdown Quire stores notes in."""
+    return html_to_markdown(text_to_html(text), line_break="\n")
 
 
 def _text_sections(lines: list[str], start: int) -> list[tuple[str, list[str]]]:
@@ -219,7 +226,10 @@ def _quoted(line: str) -> bool:
 
 
 def _unquote(text: str) -> str:
-    return "\n".join(re.sub(r"^> ?", "", line) for line in text.split("\n")).strip("\n")
+    """A quoted summary or note of the MD download -> its Markdown; Markdown's
+    two-space line breaks become bare newlines, which notes keep anyway."""
+    text = "\n".join(re.sub(r"^> ?", "", line) for line in text.split("\n")).strip("\n")
+    return re.sub(r"[ \t]+\n", "\n", text)
 
 
 def parse_markdown(lines: list[str]) -> WorkDraft:

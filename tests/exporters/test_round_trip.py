@@ -4,9 +4,11 @@ The works: the seed story as imported, a generated 30-chapter work with notes on
 every chapter, and a work that uses every field. Each download is imported with
 the importer an author would use (parse_upload by file name) and saved again;
 the two works are then compared field by field. Story text is compared as its
-blocks (paragraphs with their emphasis, scene breaks) and notes as their text, so
-a difference in markup that a reader cannot see does not count and one they can
-does."""
+blocks (paragraphs with their emphasis, scene breaks), and so are the summary,
+notes and end notes of the work and of each chapter (italic, bold and links
+included), so a difference in markup that a reader cannot see does not count and
+one they can does. Every work carries emphasis and a link in each of those
+fields (checked before the trip, so the comparison cannot pass on plain text)."""
 
 import datetime
 import re
@@ -29,10 +31,14 @@ URL = "https://quire.example/works/1/"
 
 
 def blocks(fragment: str, *, emphasis: bool = True) -> list[str]:
-    """Rendered HTML -> what a reader sees, block by block: "p:text with _em_ and
-    *strong*", "hr"."""
+    """Rendered HTML -> what a reader sees, block by block: "p:text with _em_,
+    *strong* and [a link](https://…)", "hr". Links to other pages count (a reader
+    follows them); links inside the page (footnotes) are checked on their own."""
     soup = BeautifulSoup(fragment or "", "html.parser")
     if emphasis:
+        for tag in soup.find_all("a", href=re.compile(r"^(https?|mailto):")):
+            tag.insert(0, "[")
+            tag.append(f"]({tag['href']})")
         for tag in soup.find_all(["em", "i", "strong", "b"]):
             if not tag.get_text().strip():
                 continue  # emphasis of nothing shows nothing
@@ -66,10 +72,10 @@ def snapshot(work: Work) -> dict:
         "characters": [t.name for t in work.characters],
         "freeforms": [t.name for t in work.freeforms],
         "language": work.language,
-        "summary": blocks(work.summary_html, emphasis=False),
+        "summary": blocks(work.summary_html),
         "disclaimer": " ".join(work.disclaimer.split()),
-        "notes": blocks(work.notes_html, emphasis=False),
-        "end_notes": blocks(work.end_notes_html, emphasis=False),
+        "notes": blocks(work.notes_html),
+        "end_notes": blocks(work.end_notes_html),
         "series": sorted((p.series.title, p.position) for p in work.series_parts.all()),
         "links": [(link.kind, link.target_display, link.target_author, link.target_url) for link in work.links_out],
         "published_on": work.published_on,
@@ -79,9 +85,9 @@ def snapshot(work: Work) -> dict:
         "chapters": [
             {
                 "title": c.title,
-                "summary": blocks(c.summary_html, emphasis=False),
-                "notes": blocks(c.notes_html, emphasis=False),
-                "end_notes": blocks(c.end_notes_html, emphasis=False),
+                "summary": blocks(c.summary_html),
+                "notes": blocks(c.notes_html),
+                "end_notes": blocks(c.end_notes_html),
                 "body": blocks(c.body_html),
             }
             for c in work.chapters.all()
@@ -98,10 +104,24 @@ def round_trip(work: Work, fmt: str) -> tuple[WorkDraft, Work]:
     return draft, again
 
 
+EMPHASIS_MARKS = ("_", "*", "](")
+
+
+def assert_emphasis_everywhere(expected: dict) -> None:
+    """The work's summary, notes and end notes, and some chapter's summary, notes
+    and end notes, each show italic, bold and a link."""
+    for key in ("summary", "notes", "end_notes"):
+        shown = " ".join(expected[key])
+        assert all(mark in shown for mark in EMPHASIS_MARKS), (key, shown)
+        chapter_shown = " ".join(" ".join(c[key]) for c in expected["chapters"])
+        assert all(mark in chapter_shown for mark in EMPHASIS_MARKS), ("chapter " + key, chapter_shown)
+
+
 def assert_same(work: Work, fmt: str) -> None:
     # Taken before the import: the copy joins the same series at the same place,
     # which moves the original one part down (positions are unique).
     expected = snapshot(work)
+    assert_emphasis_everywhere(expected)
     draft, again = round_trip(work, fmt)
     got = snapshot(again)
     assert draft.creators == expected["creators"], fmt
@@ -118,6 +138,14 @@ def assert_same(work: Work, fmt: str) -> None:
 def seed_work(seeds, author):
     draft = parse_text((seeds / "moving-on.txt").read_bytes())
     draft.fandoms = ["Naruto"]  # the file names none, and a work needs one (as import_works --fandom gives)
+    # The seed has no emphasis in its notes: one marked sentence is added to each.
+    draft.summary += "\n\nRead _the first_ one **first**: [on the shelf](https://example.org/shelf)."
+    draft.notes += "\n\nWith *thanks* to **everyone** at [the club](https://example.org/club)."
+    draft.end_notes = "That was _it_, **truly**; more at [my page](https://example.org/me)."
+    only = draft.chapters[0]
+    only.summary = "The _whole_ story in **one** go ([why](https://example.org/why))."
+    only.notes = "Set *after* the **first** one, see [the list](https://example.org/list)."
+    only.end_notes = "Written in _one_ **night** ([notes](https://example.org/notes))."
     return work_create_from_draft(draft=draft, creators=[author])
 
 
@@ -128,9 +156,9 @@ def long_work(author):
     chapters = [
         ChapterDraft(
             title=f"Step {n}" if n % 3 else "",
-            summary=f"Where step {n} goes.",
-            notes=f"A note before step {n}.\nSigned, the writer.",
-            end_notes=f"After step {n}, a *thank you*.",
+            summary=f"Where step {n} goes, _slowly_ and **surely** ([why](https://example.org/why/{n})).",
+            notes=f"A **note** before step {n}.\nSigned, *the* writer of [the map](https://example.org/map/{n}).",
+            end_notes=f"After step {n}, a *thank you* and a **wave** to [the walkers](https://example.org/w).",
             body=(
                 f"Step {n} opens with *a quiet* word.\n\nThen **a loud** one, and a line\nthat breaks.\n\n"
                 f"* * *\n\nThe last paragraph of step {n}."
@@ -141,7 +169,9 @@ def long_work(author):
     ]
     draft = WorkDraft(
         title="Thirty Steps",
-        summary="A long walk.",
+        summary="A _long_ walk, **thirty** steps from [the start](https://example.org/start).",
+        notes="Begun on *a whim*.\n\nFinished on **a dare**, as [told here](https://example.org/dare).",
+        end_notes="Thanks for _walking_ with me, **all** of you (see [the route](https://example.org/route)).",
         rating="general",
         warnings=["none"],
         fandoms=["Original Work"],
@@ -159,10 +189,10 @@ def full_work(author, reader):
     factories.WorkFactory(title="The Earlier One", creators=[author])
     draft = WorkDraft(
         title='Every "Field" & <Angle> #1',
-        summary="First *summary* paragraph.\n\nSecond paragraph.",
+        summary="First *summary* paragraph.\n\nSecond **bold** paragraph, [linked](https://example.org/s).",
         disclaimer="Not mine; the world belongs to its maker.",
-        notes="Opening notes.\nA second line.",
-        end_notes="Closing notes.",
+        notes="Opening _notes_.\nA **second** line with [a link](https://example.org/n) & an ampersand.",
+        end_notes="Closing *notes*, **loud**, and [a last link](mailto:writer@example.org).",
         rating="explicit",
         warnings=["violence", "death"],
         categories=["ff", "multi"],
@@ -189,17 +219,20 @@ def full_work(author, reader):
         chapters=[
             ChapterDraft(
                 title="Prologue",
-                notes="Chapter one notes.",
+                notes="Chapter _one_ notes, **bold** ones, [linked](https://example.org/c1).",
                 body='<p>It began<a href="#fn1">1</a> with <em>rain</em>.</p><hr><p><strong>Loud</strong> end.</p>'
                 '<ol><li id="fn1">A footnote.</li></ol>',
                 body_format="html",
             ),
             ChapterDraft(
-                title="", summary="The middle.", body="Plain text middle.\n\nxXxXx\n\nMore.", body_format="text"
+                title="",
+                summary="The *middle*, **halfway**, [marked](https://example.org/mid).",
+                body="Plain text middle.\n\nxXxXx\n\nMore.",
+                body_format="text",
             ),
             ChapterDraft(
                 title="Chapter Eleven Ends It",
-                end_notes="Last chapter notes.",
+                end_notes="Last _chapter_ notes, **done**, [the end](https://example.org/end).",
                 body="Final *words*.\n\nThe End",
                 body_format="markdown",
             ),

@@ -92,3 +92,25 @@ def test_fanficfare_text_output_imports_with_its_metadata_and_chapters(fanficfar
     assert draft.chapters[1].title == "Xenos on Cinnabar"
     assert "Lorem" in draft.chapters[1].body and "TABLE OF CONTENTS" not in draft.chapters[0].body
     assert "End file." not in draft.chapters[-1].body
+
+
+def test_ao3_summary_and_notes_keep_their_emphasis_and_links_as_markdown():
+    page = (
+        files.ao3_html()
+        .decode()
+        .replace(
+            "<p>Kakashi wants to move on.</p><p>Sequel to 'Loathing'</p>",
+            "<p>Kakashi wants to <em>move on</em>.<br/>\nFor <b>real</b> this time * twice.</p>"
+            "<p>Sequel to <i>Loathing</i></p><script>alert(1)</script>",
+        )
+        .replace(
+            "<p>Thanks to my beta.</p>",
+            '<p>Thanks to <a href="https://example.org/beta">my beta</a> &amp; friends.</p>',
+        )
+        .replace("<p>End of Winter.</p>", "<p>End of <strong>Winter</strong>.</p>")
+    )
+    draft = html.parse(page.encode())
+    assert draft.summary == "Kakashi wants to *move on*.\nFor **real** this time \\* twice.\n\nSequel to *Loathing*"
+    assert draft.notes == "Thanks to [my beta](https://example.org/beta) & friends."
+    assert draft.chapters[0].end_notes == "End of **Winter**."
+    assert [(link.kind, link.title) for link in draft.links] == [("sequel_of", "Loathing")]
