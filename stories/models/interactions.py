@@ -56,8 +56,12 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.work_id}"
 
-    def save(self, *args, **kwargs):
+    def render_text(self) -> None:
+        """Fill the comment's sanitised HTML from its Markdown."""
         self.body_html = render_inline_markdown(self.body)
+
+    def save(self, *args, **kwargs):
+        self.render_text()
         super().save(*args, **kwargs)
 
     @property
@@ -105,8 +109,12 @@ class Bookmark(Timestamped):
             ),
         ]
 
-    def save(self, *args, **kwargs):
+    def render_text(self) -> None:
+        """Fill the note's sanitised HTML from its Markdown."""
         self.note_html = render_inline_markdown(self.note)
+
+    def save(self, *args, **kwargs):
+        self.render_text()
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
