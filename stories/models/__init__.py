@@ -14,7 +14,17 @@ from stories.models.invitations import CreatorInvitation
 from stories.models.series import Series, SeriesPart
 from stories.models.tags import Tag, TaggedWork, TagKind
 from stories.models.tokens import ApiToken, TokenScope
-from stories.models.works import Category, Chapter, Rating, TextFormat, Warning, Work, WorkCreator, WorkLink
+from stories.models.works import (
+    Category,
+    Chapter,
+    ImportedFile,
+    Rating,
+    TextFormat,
+    Warning,
+    Work,
+    WorkCreator,
+    WorkLink,
+)
 
 __all__ = [
     "ApiToken",
@@ -24,6 +34,7 @@ __all__ = [
     "Comment",
     "CreatorInvitation",
     "Hit",
+    "ImportedFile",
     "InboxItem",
     "Kudos",
     "OutgoingEmail",

@@ -339,3 +339,22 @@ class WorkLink(models.Model):
     @property
     def reverse_label(self) -> str:
         return self.REVERSE_LABELS[self.kind]
+
+
+class ImportedFile(models.Model):
+    """A file that `manage.py import_works` posted as a work, known by the SHA-256 of
+    its bytes, so that importing the same file again (renamed or moved, by the same
+    creator) is recognised before it is even read. Goes with its work."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="imported_files")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imported_files")
+    sha256 = models.CharField(max_length=64, help_text="SHA-256 of the file's bytes, 64 hex digits.")
+    name = models.CharField(max_length=255, blank=True, help_text="The file's name when it was imported.")
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["user", "sha256"], name="importedfile_one_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.sha256[:12]} -> {self.work_id}"

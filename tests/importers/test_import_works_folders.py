@@ -1,5 +1,6 @@
 """`import_works` on folders: recursive, a progress bar, a summary, and files
-imported before are recognised. The 200 files are generated here."""
+imported before are recognised (by the SHA-256 of their bytes, then by title and
+first chapter). The 200 files are generated here."""
 
 import io
 import time
@@ -9,8 +10,8 @@ from django.core.management import CommandError, call_command
 
 from stories.exporters import export_work, load_work_for_export
 from stories.importers.base import ChapterDraft, WorkDraft
-from stories.models import Work
-from stories.works.services import work_create_from_draft
+from stories.models import ImportedFile, Work
+from stories.works.services import work_create_from_draft, work_delete
 from tests import factories
 from tests.authoring_support import files
 
@@ -74,10 +75,14 @@ def test_a_folder_of_200_mixed_files_imports_and_a_second_run_imports_nothing_ne
     assert text_work.rating == "general" and text_work.published_on.isoformat() == "2010-07-12"
     assert [c.title for c in text_work.chapters.all()] == ["Begin", "End"]
 
+    assert ImportedFile.objects.count() == 200
+
     out, err = run(str(tmp_path), creator="archivist")
     assert Work.objects.count() == 200
     assert out == ""
     assert "0 imported, 200 already there, 0 refused." in err
+    # Known by their bytes, before being read again.
+    assert err.count(", the same file)") == 200
 
 
 def test_summary_names_refused_files_with_their_reason(tmp_path):
@@ -88,13 +93,61 @@ def test_summary_names_refused_files_with_their_reason(tmp_path):
     assert Work.objects.count() == 1
 
 
-def test_a_file_changed_since_it_was_imported_is_imported_again(tmp_path, author):
+def test_a_renamed_and_moved_file_is_still_recognised_by_its_bytes(tmp_path, author):
+    first = tmp_path / "inbox" / "a.txt"
+    first.parent.mkdir()
+    first.write_bytes(text_file(1))
+    run(str(first), creator="author")
+    moved = tmp_path / "sorted" / "deeper" / "renamed story.txt"
+    moved.parent.mkdir(parents=True)
+    first.rename(moved)
+
+    out, err = run(str(tmp_path), creator="author")
+
+    work = Work.objects.get()
+    assert "0 imported, 1 already there" in err
+    assert f"already there: {moved} (/works/{work.pk}/, the same file)" in err
+    assert list(ImportedFile.objects.values_list("name", "work")) == [("a.txt", work.pk)]
+
+
+def test_one_byte_changed_in_a_later_chapter_is_the_same_work_by_its_text(tmp_path, author):
+    """The file is no longer the same file, but its title and first chapter read the
+    same: the text rule takes it for the work imported before (a Quire download of
+    that work, or the work in another format, differs in its bytes the same way)."""
     path = tmp_path / "a.txt"
     path.write_bytes(text_file(1))
     run(str(path), creator="author")
-    path.write_bytes(text_file(1).replace(b"The first text", b"A rewritten first text"))
+    changed = text_file(1).replace(b"The second text", b"The second test")
+    assert len(changed) == len(text_file(1))
+    path.write_bytes(changed)
+
+    out, err = run(str(path), creator="author")
+
+    work = Work.objects.get()
+    assert "0 imported, 1 already there" in err
+    assert f"(/works/{work.pk}/, the same title and first chapter; the file differs)" in err
+    assert ImportedFile.objects.count() == 1  # the changed file is not recorded as imported
+
+
+def test_one_byte_changed_in_the_first_chapter_is_imported_as_a_new_work(tmp_path, author):
+    """Neither rule matches: other bytes, and a first chapter that reads differently."""
+    path = tmp_path / "a.txt"
+    path.write_bytes(text_file(1))
+    run(str(path), creator="author")
+    path.write_bytes(text_file(1).replace(b"The first text", b"The first test"))
     out, err = run(str(path), creator="author")
     assert "1 imported" in err and Work.objects.count() == 2
+    assert ImportedFile.objects.count() == 2
+
+
+def test_a_deleted_work_can_be_imported_again_from_the_same_file(tmp_path, author):
+    path = tmp_path / "a.txt"
+    path.write_bytes(text_file(1))
+    run(str(path), creator="author")
+    work_delete(work=Work.objects.get())
+    assert ImportedFile.objects.count() == 0
+    out, err = run(str(path), creator="author")
+    assert "1 imported" in err and Work.objects.count() == 1
 
 
 def test_the_same_title_by_another_creator_is_not_taken_for_an_earlier_import(tmp_path, author):

@@ -11,12 +11,19 @@ import day, fandoms named in a disclaimer).
 Each file is imported in its own transaction; a file that fails prints the reason,
 saves nothing, and makes the exit status non-zero while the others still import.
 
-"Already there": a work by the same creator with the same title whose first
-chapter reads the same (a SHA-256 of its visible text, computed at import time
-from the file and from the stored chapter's HTML) is the file imported before, and
-is not posted again; so is a Quire download of that work. Quire stores no hash of
-the imported file itself (that would need a new field on Work and a migration), so
-a work whose first chapter was edited after its import is imported again.
+"Already there" is decided by two rules, in this order:
+1. the same file: the SHA-256 of the file's bytes is stored (ImportedFile) for each
+   file posted, so the same bytes imported again by the same creator are
+   recognised before the file is even read, whatever its name or folder;
+2. the same work, maybe in another format: a work by the same creator with the
+   same title whose first chapter reads the same (a SHA-256 of its visible text,
+   computed from the file and from the stored chapter's HTML) is that work, so its
+   EPUB beside its TXT, or a Quire download of it, is not posted twice.
+The summary says which rule recognised each file. A file changed after its import
+is no longer the same file (rule 1); it is the same work by rule 2 if its title and
+first chapter still read the same (a change in a later chapter, or in metadata),
+and a new work otherwise; a file recognised by rule 2 is not recorded under its
+own hash, so every run keeps saying that it differs from the one imported.
 
 Works obey the same posting rules as the post form (works.rules): a file that names
 no fandom is refused unless `--fandom NAME` gives one for such files.
@@ -36,7 +43,7 @@ from tqdm import tqdm
 from stories.accounts.services import user_get_or_create
 from stories.core.rendering import TAG_RE, render
 from stories.importers import ImportFailed, WorkDraft, parse_upload, review_messages
-from stories.models import Chapter
+from stories.models import Chapter, ImportedFile
 from stories.works.rules import WorkRefused
 from stories.works.services import work_create_from_draft
 
@@ -68,6 +75,16 @@ def text_fingerprint(rendered_html: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def file_sha256(data: bytes) -> str:
+    """SHA-256 of a file's bytes, as 64 lowercase hex digits."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def find_imported_file(*, user, digest: str) -> ImportedFile | None:
+    """The record of the file with these bytes that `user` imported before, if any."""
+    return ImportedFile.objects.filter(user=user, sha256=digest).select_related("work").first()
+
+
 def find_imported(*, user, draft: WorkDraft) -> Chapter | None:
     """The first chapter of a work by `user` with the draft's title and first
     chapter text, if there is one."""
@@ -85,7 +102,7 @@ class Outcome:
     # What the upload review would have shown: repairs, unread dates (saved as the
     # import day, since nobody is there to type them), fandoms offered.
     to_check: list[tuple[Path, str]] = field(default_factory=list)
-    already: list[tuple[Path, str]] = field(default_factory=list)
+    already: list[tuple[Path, str, str]] = field(default_factory=list)  # (path, work URL, the rule's words)
     refused: list[tuple[Path, str]] = field(default_factory=list)
 
 
@@ -125,15 +142,24 @@ class Command(BaseCommand):
         try:
             if not path.is_file():
                 raise ImportFailed("no such file")
-            draft_value = parse_upload(path.name, path.read_bytes())
+            data = path.read_bytes()
+            digest = file_sha256(data)
+            known = find_imported_file(user=user, digest=digest)
+            if known is not None:
+                outcome.already.append((path, known.work.get_absolute_url(), "the same file"))
+                return
+            draft_value = parse_upload(path.name, data)
             if not draft_value.fandoms:
                 draft_value.fandoms = list(fandoms)
             before = find_imported(user=user, draft=draft_value)
             if before is not None:
-                outcome.already.append((path, before.work.get_absolute_url()))
+                outcome.already.append(
+                    (path, before.work.get_absolute_url(), "the same title and first chapter; the file differs")
+                )
                 return
             with transaction.atomic():
                 work = work_create_from_draft(draft=draft_value, creators=[user], status=status)
+                ImportedFile.objects.create(work=work, user=user, sha256=digest, name=path.name[:255])
         except (ImportFailed, WorkRefused, OSError) as error:
             outcome.refused.append((path, str(error)))
             with tqdm.external_write_mode(file=self.stderr):
@@ -151,7 +177,7 @@ class Command(BaseCommand):
             f"{total} file(s) in {seconds:.1f}s ({rate:.1f}/s): {len(outcome.imported)} imported, "
             f"{len(outcome.already)} already there, {len(outcome.refused)} refused."
         ]
-        lines += [f"  already there: {path} ({url})" for path, url in outcome.already]
+        lines += [f"  already there: {path} ({url}, {rule})" for path, url, rule in outcome.already]
         lines += [f"  refused: {path}: {reason}" for path, reason in outcome.refused]
         lines += [f"  to check: {path}: {message}" for path, message in outcome.to_check]
         self.stderr.write("\n".join(lines))
