@@ -5,6 +5,7 @@ The pages use AO3's download markup (templates/exporters/_preface.html and
 _chapter.html), which the EPUB importer reads back whole; the package metadata
 carries what e-reader libraries read (see package_metadata)."""
 
+import datetime
 import io
 import re
 
@@ -63,7 +64,8 @@ def offline_body(body_html: str) -> str:
 
 def package_metadata(book: epub.EpubBook, work, *, url: str) -> None:
     """Dublin Core and meta elements of the OPF: title, language, every creator,
-    the summary as dc:description, published date, source URL, tags as dc:subject,
+    the summary as dc:description, published date as dc:date (the updated date is
+    dcterms:modified, written by export), source URL, tags as dc:subject,
     and each series with its position twice over: EPUB 3's belongs-to-collection
     (collection-type "series", group-position) and Calibre's calibre:series /
     calibre:series_index, which Calibre and the e-readers that follow it read."""
@@ -124,5 +126,7 @@ def export(work, *, url: str) -> bytes:
     book.add_item(epub.EpubNav())
     book.spine = ["nav", preface, *documents, afterword]
     buffer = io.BytesIO()
-    epub.write_epub(buffer, book, {})
+    # dcterms:modified is when the work last changed (in UTC, as the "Z" says), not
+    # the moment of the download: e-reader libraries sort and sync by it.
+    epub.write_epub(buffer, book, {"mtime": work.updated_at.astimezone(datetime.UTC)})
     return buffer.getvalue()
