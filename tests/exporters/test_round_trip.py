@@ -183,28 +183,35 @@ def long_work(author):
     return work_create_from_draft(draft=draft, creators=[author])
 
 
+# The metadata of a work using every field the downloads carry (full_work adds its
+# series, links and chapters).
+EVERY_FIELD = {
+    "title": 'Every "Field" & <Angle> #1',
+    "summary": "First *summary* paragraph.\n\nSecond **bold** paragraph, [linked](https://example.org/s).",
+    "disclaimer": "Not mine; the world belongs to its maker.",
+    "notes": "Opening _notes_.\nA **second** line with [a link](https://example.org/n) & an ampersand.",
+    "end_notes": "Closing *notes*, **loud**, and [a last link](mailto:writer@example.org).",
+    "rating": "explicit",
+    "warnings": ["violence", "death"],
+    "categories": ["ff", "multi"],
+    "fandoms": ["Fandom One", "Fandom Two (TV)"],
+    "relationships": ["Ana/Bea", "Ana & Cy"],
+    "characters": ["Ana", "Bea", "Cy"],
+    "freeforms": ["Slow Burn", "Hurt/Comfort", "Footnotes"],
+    "language": "fr",
+    "published_on": datetime.date(2015, 3, 4),
+    "updated_on": datetime.date(2016, 5, 6),
+    "is_complete": True,
+    "expected_chapters": 3,
+}
+
+
 @pytest.fixture
 def full_work(author, reader):
     """A work using every field the downloads carry."""
     factories.WorkFactory(title="The Earlier One", creators=[author])
     draft = WorkDraft(
-        title='Every "Field" & <Angle> #1',
-        summary="First *summary* paragraph.\n\nSecond **bold** paragraph, [linked](https://example.org/s).",
-        disclaimer="Not mine; the world belongs to its maker.",
-        notes="Opening _notes_.\nA **second** line with [a link](https://example.org/n) & an ampersand.",
-        end_notes="Closing *notes*, **loud**, and [a last link](mailto:writer@example.org).",
-        rating="explicit",
-        warnings=["violence", "death"],
-        categories=["ff", "multi"],
-        fandoms=["Fandom One", "Fandom Two (TV)"],
-        relationships=["Ana/Bea", "Ana & Cy"],
-        characters=["Ana", "Bea", "Cy"],
-        freeforms=["Slow Burn", "Hurt/Comfort", "Footnotes"],
-        language="fr",
-        published_on=datetime.date(2015, 3, 4),
-        updated_on=datetime.date(2016, 5, 6),
-        is_complete=True,
-        expected_chapters=3,
+        **EVERY_FIELD,
         series=[("Seasons at Starfall", 2), ("Another Set", 1)],
         links=[
             LinkDraft(kind="sequel_of", title="The Earlier One"),
