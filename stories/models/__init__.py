@@ -1,3 +1,4 @@
+from stories.models.accounts import SignupRequest
 from stories.models.hits import Hit
 from stories.models.interactions import (
     Bookmark,
@@ -33,6 +34,7 @@ __all__ = [
     "Report",
     "Series",
     "SeriesPart",
+    "SignupRequest",
     "Subscription",
     "Tag",
     "TagKind",
