@@ -41,7 +41,7 @@ class LoginForm(AuthenticationForm):
             return super().clean()
         except ValidationError as error:
             username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
-            if error.code == "invalid_login" and username and password:
-                if signup_unconfirmed(username=username, password=password):
-                    raise ValidationError(UNCONFIRMED, code="unconfirmed") from None
+            unconfirmed = error.code == "invalid_login" and username and password
+            if unconfirmed and signup_unconfirmed(username=username, password=password):
+                raise ValidationError(UNCONFIRMED, code="unconfirmed") from None
             raise

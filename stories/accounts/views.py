@@ -21,7 +21,9 @@ TOO_MANY = "Too many attempts from your address. Please wait a few minutes and t
 
 def _safe_next(request: HttpRequest, url: str) -> str:
     """`url` when it stays on this site, else ""."""
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return ""
 
