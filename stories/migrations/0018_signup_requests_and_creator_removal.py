@@ -5,30 +5,22 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def _delete_workcreator(apps):
+    # The permission exists since 0002 made every permission of the app.
+    Permission = apps.get_model("auth", "Permission")
+    return Permission.objects.filter(content_type__app_label="stories", codename="delete_workcreator")
+
+
 def moderators_remove_creators(apps, schema_editor):
     """Moderators may take a name off a work in the admin (logged there); they can never
     add one: new co-creators are invited and join only when they accept."""
-    from django.contrib.auth.management import create_permissions
-
-    config = apps.get_app_config("stories")
-    config.models_module = True
-    create_permissions(config, apps=apps, verbosity=0)
-    config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name="Moderators")
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="stories", codename="delete_workcreator")
-    )
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name="Moderators")
+    group.permissions.add(*_delete_workcreator(apps))
 
 
 def moderators_keep_creators(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for group in Group.objects.filter(name="Moderators"):
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="stories", codename="delete_workcreator")
-        )
+    for group in apps.get_model("auth", "Group").objects.filter(name="Moderators"):
+        group.permissions.remove(*_delete_workcreator(apps))
 
 
 class Migration(migrations.Migration):

@@ -48,6 +48,12 @@ def test_nav_offers_sign_up_to_guests_and_post_upload_to_members(client, author)
     assert reverse("stories:work-post") in page and reverse("stories:work-upload") in page
 
 
+def _signed_up(client, **data) -> str:
+    """Sign up through the form; the path of the link mailed for it."""
+    client.post(reverse("signup"), signup_data(**data))
+    return signup_link(mail.outbox[-1])
+
+
 def test_sign_up_creates_an_account_and_logs_in(client):
     # Through the confirmation email: the account exists once its link is confirmed.
     response = sign_up_and_confirm(client, signup_data())
@@ -95,8 +101,7 @@ def test_the_link_never_returns_the_reader_off_the_site(client, next_url):
 
 
 def test_a_confirmation_link_works_once(client):
-    response = client.post(reverse("signup"), signup_data())
-    link = signup_link(mail.outbox[-1])
+    link = _signed_up(client)
     assert client.post(link).status_code == 302
     client.logout()
     for method in (client.get, client.post):
@@ -110,8 +115,7 @@ def test_a_confirmation_link_works_once(client):
 def test_a_confirmation_link_expires_after_the_documented_lifetime(client, settings):
     assert settings.QUIRE_SIGNUP_LINK_HOURS == 48
     with time_machine.travel("2026-03-01 10:00 +0000", tick=False):
-        client.post(reverse("signup"), signup_data())
-    link = signup_link(mail.outbox[-1])
+        link = _signed_up(client)
     with time_machine.travel("2026-03-03 09:59 +0000", tick=False):
         assert client.get(link).status_code == 200
     with time_machine.travel("2026-03-03 10:01 +0000", tick=False):
@@ -121,8 +125,7 @@ def test_a_confirmation_link_expires_after_the_documented_lifetime(client, setti
 
 
 def test_an_altered_confirmation_link_is_refused(client):
-    client.post(reverse("signup"), signup_data())
-    link = signup_link(mail.outbox[-1])
+    link = _signed_up(client)
     token = link.rstrip("/").rsplit("/", 1)[1]
     forged = signing.dumps({"r": SignupRequest.objects.get().pk, "n": "/"}, salt="another.purpose")
     for bad in (token[:-2] + ("AA" if not token.endswith("AA") else "BB"), forged, "nonsense"):
@@ -156,22 +159,19 @@ def test_an_unconfirmed_account_cannot_log_in_and_is_told_why(client):
     assert "not confirmed" not in page and "Please enter a correct username and password" in page
 
 
-def test_an_address_given_an_account_meanwhile_is_not_used_twice(client):
-    client.post(reverse("signup"), signup_data())
-    link = signup_link(mail.outbox[-1])
-    factories.UserFactory(username="earlier", email="NEW@example.org")
+@pytest.mark.parametrize(
+    ("meanwhile", "message"),
+    [
+        ({"username": "earlier", "email": "NEW@example.org"}, "already has an account"),
+        ({"username": "NewWriter", "email": "other@example.org"}, "already exists"),
+    ],
+)
+def test_an_address_or_username_taken_before_confirming_is_refused_with_a_message(client, meanwhile, message):
+    link = _signed_up(client)
+    factories.UserFactory(**meanwhile)
     response = client.post(link)
-    assert response.status_code == 400 and "already has an account" in response.content.decode()
+    assert response.status_code == 400 and message in response.content.decode()
     assert not User.objects.filter(username="newwriter").exists()
-
-
-def test_a_username_taken_before_confirming_is_refused_with_a_message(client):
-    client.post(reverse("signup"), signup_data())
-    link = signup_link(mail.outbox[-1])
-    factories.UserFactory(username="NewWriter", email="other@example.org")
-    response = client.post(link)
-    assert response.status_code == 400 and "already exists" in response.content.decode()
-    assert User.objects.filter(email="new@example.org").count() == 0
 
 
 def test_a_mail_server_that_cannot_be_reached_gets_a_message_and_saves_nothing(client, settings):
