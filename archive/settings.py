@@ -296,6 +296,8 @@ PROCRASTINATE_WORKER_DEFAULTS = {
 # log-in attempts (also per username) and sign-ups.
 QUIRE_LOGIN_RATE = env_str("QUIRE_LOGIN_RATE", "10/m")
 QUIRE_SIGNUP_RATE = env_str("QUIRE_SIGNUP_RATE", "5/h")
+# A sign-up is confirmed by a link mailed to its address; the link works this long.
+QUIRE_SIGNUP_LINK_HOURS = env_int("QUIRE_SIGNUP_LINK_HOURS", 48)
 QUIRE_COMMENT_RATE = env_str("QUIRE_COMMENT_RATE", "10/m")  # per reader, or per address for guests
 QUIRE_API_RATE = env_str("QUIRE_API_RATE", "120/m")  # read API calls per token, or per address without one
 QUIRE_KUDOS_RATE = env_str("QUIRE_KUDOS_RATE", "30/m")  # per reader, or per address for guests

@@ -1,6 +1,7 @@
 """Small assertions shared by view tests."""
 
 import json
+import re
 
 import html5lib
 from bs4 import BeautifulSoup
@@ -58,3 +59,25 @@ def database_url(settings_dict: dict) -> str:
     credentials = f"{user}:{quote(password, safe='')}" if password else user
     port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
     return f"postgres://{credentials}@{quote(host, safe='')}{port}/{quote(settings_dict['NAME'], safe='')}"
+
+
+def signup_link(message) -> str:
+    """The path of the confirmation link in a sign-up email (django.core.mail.outbox)."""
+    found = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", message.body)
+    assert found, f"no confirmation link in: {message.body}"
+    return found.group(1)
+
+
+def sign_up_and_confirm(client, data: dict, *, next_url: str = ""):
+    """Sign up with the form `data` through the real pages, open the link mailed to
+    data["email"] and confirm it. Returns the confirming POST's response (a redirect)."""
+    from django.core import mail
+    from django.urls import reverse
+
+    sent = len(mail.outbox)
+    response = client.post(reverse("signup"), {**data, **({"next": next_url} if next_url else {})})
+    assert response.status_code == 302 and response["Location"] == reverse("signup-sent"), response
+    assert len(mail.outbox) == sent + 1 and mail.outbox[-1].to == [data["email"]]
+    link = signup_link(mail.outbox[-1])
+    assert client.get(link).status_code == 200
+    return client.post(link)

@@ -1,3 +1,4 @@
+from stories.models.accounts import SignupRequest
 from stories.models.hits import Hit
 from stories.models.interactions import (
     Bookmark,
@@ -44,6 +45,7 @@ __all__ = [
     "Report",
     "Series",
     "SeriesPart",
+    "SignupRequest",
     "Subscription",
     "Tag",
     "TagKind",

@@ -232,7 +232,8 @@ class WorkCreator(models.Model):
         constraints = [models.UniqueConstraint(fields=["work", "user"], name="workcreator_unique")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} on {self.work_id}"
+        # Read in the admin's log ("Deleted creator “name on work 12”").
+        return f"{self.user.get_username()} on work {self.work_id}"
 
 
 class Chapter(RenderedText, Timestamped):

@@ -3,7 +3,7 @@ tags.admin, reports and comments in readers.admin). Moderators are staff in the 
 change made here is recorded in Django's admin log (LogEntry)."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 
 from stories.models import (
     Chapter,
+    CreatorInvitation,
     Series,
     SeriesPart,
     TaggedWork,
@@ -22,13 +23,40 @@ from stories.models import (
     WorkLink,
 )
 from stories.works import rules
+from stories.works.consent import ConsentError, creators_invite
+from stories.works.forms import co_creators_clean
 from stories.works.services import work_links_resolve, work_recount
 
 
+class WorkCreatorFormSet(forms.BaseInlineFormSet):
+    """A moderator may take names off a work (Django's log records which), never all of them."""
+
+    def clean(self):
+        super().clean()
+        if not self.instance.pk:
+            return
+        kept = [form for form in self.forms if form.instance.pk and not self._should_delete_form(form)]
+        if self.forms and not kept:
+            raise ValidationError("A work keeps at least one creator: delete the work instead, or keep one name.")
+
+
 class WorkCreatorInline(admin.TabularInline):
+    """The accepted creators, read-only but for their order: nobody's name goes on a work
+    without their consent, so new names are invited (WorkAdminForm.invite_co_creators)."""
+
     model = WorkCreator
+    formset = WorkCreatorFormSet
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "position"]
+    readonly_fields = ["user"]
+    verbose_name = "creator"
+    verbose_name_plural = "creators (accepted; add one with “Invite co-creators” above)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
 
 
 # Django 5.x warns unless URL fields say which scheme a bare domain gets.
@@ -69,8 +97,21 @@ class TaggedWorkInline(admin.TabularInline):
 
 class WorkAdminForm(forms.ModelForm):
     """The work's own columns under AO3's posting rules (works.rules), counted as the
-    browser counts them (the tags are checked by TaggedWorkFormSet); and a hidden work
-    always says why, since its creators see the reason."""
+    browser counts them (the tags are checked by TaggedWorkFormSet); a hidden work
+    always says why, since its creators see the reason; and new co-creators are invited
+    (by the moderator, through works.consent, as the post form does), never added.
+    `inviter` is set per request by WorkAdmin.get_form."""
+
+    inviter = None
+    invite_co_creators = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Invite co-creators",
+        help_text=(
+            "Usernames, separated by commas. Each gets an invitation from you in their inbox "
+            "and becomes a creator only after accepting."
+        ),
+    )
 
     class Meta:
         model = Work
@@ -94,6 +135,10 @@ class WorkAdminForm(forms.ModelForm):
             "hidden_reason",
             "hit_count",
         ]
+
+    def clean_invite_co_creators(self):
+        work = self.instance if self.instance.pk else None
+        return co_creators_clean(self.cleaned_data["invite_co_creators"], inviter=self.inviter, work=work)
 
     def clean(self):
         data = super().clean()
@@ -163,11 +208,13 @@ class WorkAdmin(admin.ModelAdmin):
         "created_at",
         "chapter_list",
         "add_chapter_link",
+        "pending_invitations",
     ]
     inlines = [WorkCreatorInline, TaggedWorkInline, WorkLinkInline]
     actions = ["hide_works", "unhide_works"]
     fieldsets = [
         (None, {"fields": ["title", "summary", "disclaimer", "notes", "end_notes"]}),
+        ("Co-creators", {"fields": ["invite_co_creators", "pending_invitations"]}),
         ("Classification", {"fields": ["rating", "warnings", "categories", "language"]}),
         (
             "Status",
@@ -198,6 +245,10 @@ class WorkAdmin(admin.ModelAdmin):
     def creator_names(self, work: Work) -> str:
         return ", ".join(user.username for user in work.creators.all())
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"inviter": request.user})
+
     def save_related(self, request, form, formsets, change):
         # Chapters saved through the inline re-render themselves; the totals and the
         # links that may now resolve are settled once everything is saved.
@@ -205,6 +256,37 @@ class WorkAdmin(admin.ModelAdmin):
             super().save_related(request, form, formsets, change)
             work_recount(work_id=form.instance.pk)
             work_links_resolve(work=form.instance)
+            invitees = form.cleaned_data.get("invite_co_creators") or []
+            try:
+                sent = creators_invite(work=form.instance, inviter=request.user, users=invitees)
+            except ConsentError as error:  # a preference changed since the form was checked
+                self.message_user(request, f"No invitation was sent: {error}", level=messages.ERROR)
+                return
+            if sent:
+                names = ", ".join(user.get_username() for user in invitees)
+                self.log_change(
+                    request, form.instance, f"Invited to co-create (not a creator until accepting): {names}."
+                )
+
+    @admin.display(description="Invited, not answered yet")
+    def pending_invitations(self, work: Work) -> str:
+        if not work.pk:
+            return "—"
+        rows = CreatorInvitation.objects.filter(work=work).select_related("user", "invited_by").order_by("created_at")
+        if not rows:
+            return "Nobody."
+        return format_html_join(
+            ", ",
+            "{} (invited by {} on {})",
+            (
+                (
+                    row.user.get_username(),
+                    row.invited_by.get_username() if row.invited_by else "—",
+                    row.created_at.date(),
+                )
+                for row in rows
+            ),
+        )
 
     @admin.display(description="Chapters")
     def chapter_list(self, work: Work) -> str:

@@ -30,6 +30,32 @@ LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 WORK_URL_RE = re.compile(r"(?:^|/works/)(?P<id>\d{1,18})/?(?:[?#].*)?$")
 
 
+def co_creators_clean(value: str, *, inviter, work: Work | None) -> list:
+    """The users named in `value` (comma-separated usernames, any case) other than
+    `inviter`, in order, each of whom takes invitations from `inviter` (or is already a
+    creator of, or invited to, `work`). Raises ValidationError naming the first name
+    that is unknown or refused, or when there are more than MAX_CO_CREATORS names.
+    Used by the post and edit forms and by the moderators' work admin."""
+    names = split_tags(value)
+    if len(names) > MAX_CO_CREATORS:
+        raise ValidationError(f"A work may have at most {MAX_CO_CREATORS} co-creators.")
+    users = []
+    for name in names:
+        user = User.objects.filter(username__iexact=name, is_active=True).first()
+        if user is None:
+            raise ValidationError(f"There is no user called “{name[:150]}”.")
+        if user.pk != inviter.pk and user not in users:
+            users.append(user)
+    already = set()
+    if work is not None and work.pk:
+        already = set(work.creator_links.values_list("user_id", flat=True))
+        already |= set(work.creator_invitations.values_list("user_id", flat=True))
+    for user in users:
+        if user.pk not in already and (refusal := invitation_refusal(invitee=user, inviter=inviter)):
+            raise ValidationError(refusal)
+    return users
+
+
 class TextField(forms.CharField):
     """A CharField whose length is counted as the browser's maxlength counts it: line
     endings become LF before validation (a browser sends CRLF but counts one
@@ -191,24 +217,7 @@ class WorkForm(forms.Form):
         return title
 
     def clean_co_creators(self):
-        names = split_tags(self.cleaned_data["co_creators"])
-        if len(names) > MAX_CO_CREATORS:
-            raise ValidationError(f"A work may have at most {MAX_CO_CREATORS} co-creators.")
-        users = []
-        for name in names:
-            user = User.objects.filter(username__iexact=name, is_active=True).first()
-            if user is None:
-                raise ValidationError(f"There is no user called “{name[:150]}”.")
-            if user.pk != self.user.pk and user not in users:
-                users.append(user)
-        already = set()
-        if self.work is not None:
-            already = {link.user_id for link in self.work.creator_links.all()}
-            already |= set(self.work.creator_invitations.values_list("user_id", flat=True))
-        for user in users:
-            if user.pk not in already and (refusal := invitation_refusal(invitee=user, inviter=self.user)):
-                raise ValidationError(refusal)
-        return users
+        return co_creators_clean(self.cleaned_data["co_creators"], inviter=self.user, work=self.work)
 
     def clean_new_series(self):
         return one_line(self.cleaned_data["new_series"])

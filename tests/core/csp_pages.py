@@ -30,6 +30,7 @@ def public_pages(site: dict) -> dict[str, str]:
         "bookmarks": reverse("stories:user-bookmarks", args=["author"]),
         "log-in": reverse("login"),
         "sign-up": reverse("signup"),
+        "sign-up sent": reverse("signup-sent"),
         "admin log-in": reverse("admin:login"),
         "404": "/no-such-page/",
     }

@@ -4,24 +4,30 @@ prequel through the form, and see the sequel link resolve both ways."""
 import re
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from stories.models import Work
 from tests import factories
 from tests.e2e.conftest import screenshot
+from tests.helpers import signup_link
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a-quite-long-passphrase-7"
 
 
 def sign_up(page, username: str) -> None:
-    # Sign-up returns to where the reader was: here, the post form.
+    # Sign-up returns to where the reader was (here, the post form) once the link in
+    # the confirmation email is confirmed (the live server shares this process's outbox).
     page.goto("/accounts/signup/?next=/post/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Email").fill(f"{username}@example.org")
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_label("Password confirmation:", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    page.goto(signup_link(mail.outbox[-1]))
+    page.get_by_role("button", name="Confirm my account").click()
     page.wait_for_url("**/post/")
 
 

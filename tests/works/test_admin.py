@@ -2,9 +2,10 @@
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.test import Client
 from django.urls import reverse
 
-from stories.models import Work
+from stories.models import CreatorInvitation, InboxItem, ReaderPreference, Work
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +135,86 @@ def test_admin_lists_filter_and_search(client, moderator):
     response = client.get(reverse("admin:stories_work_changelist"), {"q": "Findable", "rating__exact": "general"})
     assert "Findable Title" in response.content.decode()
     assert "Other" not in response.content.decode().split("result_list")[-1]
+
+
+# Co-creators in the admin: nobody's name goes on a work without their consent, so a
+# moderator invites (as the post form does) and may take names off (logged).
+
+
+@pytest.mark.parametrize("who", ["moderator", "admin_user"])  # admin_user: a superuser, who may do anything else
+def test_the_admin_cannot_add_a_creator_directly(request, client, who, author, reader):
+    work = factories.WorkFactory(creators=[author], tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("admin:stories_work_change", args=[work.pk])
+    page = client.get(url).content.decode()
+    assert 'name="invite_co_creators"' in page
+    assert 'name="creator_links-0-user"' not in page and "creator_links-__prefix__" not in page
+
+    # A forged extra row (as an old form or a script would post it) is not saved.
+    data = _change_form_data(work)
+    data.update({"creator_links-TOTAL_FORMS": "2", "creator_links-1-user": str(reader.pk)})
+    data.update({"creator_links-1-position": "2", "creator_links-1-work": str(work.pk)})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(work.creators.all()) == [author]
+
+
+def test_a_moderator_invites_a_co_creator_who_joins_only_on_accepting(client, moderator, author, reader):
+    work = factories.WorkFactory(creators=[author], tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    client.force_login(moderator)
+    url = reverse("admin:stories_work_change", args=[work.pk])
+    response = client.post(url, _change_form_data(work, invite_co_creators="READER"))
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+
+    assert list(work.creators.all()) == [author]
+    invitation = CreatorInvitation.objects.get(work=work)
+    assert invitation.user == reader and invitation.invited_by == moderator
+    assert "moderator invited you" in InboxItem.objects.get(user=reader).message
+    logged = [entry.get_change_message() for entry in LogEntry.objects.filter(object_id=str(work.pk), user=moderator)]
+    assert "Invited to co-create (not a creator until accepting): reader." in logged
+    page = client.get(url).content.decode()
+    assert "reader (invited by moderator on" in page
+
+    invitee = Client()
+    invitee.force_login(reader)
+    assert invitee.post(reverse("stories:invitation-accept", args=[invitation.pk])).status_code == 302
+    assert list(work.creators.all()) == [author, reader]
+
+
+def test_the_admin_respects_a_person_who_takes_no_invitations(client, moderator, author, reader):
+    ReaderPreference.objects.create(user=reader, allow_creator_invitations=False)
+    work = factories.WorkFactory(creators=[author], tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    client.force_login(moderator)
+    url = reverse("admin:stories_work_change", args=[work.pk])
+    response = client.post(url, _change_form_data(work, invite_co_creators="reader, nobody-such"))
+    assert response.status_code == 200
+    assert "There is no user called “nobody-such”" in response.content.decode()
+    response = client.post(url, _change_form_data(work, invite_co_creators="reader"))
+    assert response.status_code == 200
+    assert "reader does not accept co-creator invitations" in response.content.decode()
+    assert not CreatorInvitation.objects.exists() and list(work.creators.all()) == [author]
+
+
+def test_a_moderator_removes_a_creator_and_the_log_names_them(client, moderator, author, reader):
+    work = factories.WorkFactory(creators=[author, reader], tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    client.force_login(moderator)
+    url = reverse("admin:stories_work_change", args=[work.pk])
+    data = _change_form_data(work)
+    row = [link.user_id for link in work.creator_links.all()].index(reader.pk)
+    data[f"creator_links-{row}-DELETE"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(work.creators.all()) == [author]
+    entry = LogEntry.objects.filter(object_id=str(work.pk), user=moderator).latest("pk")
+    assert f"reader on work {work.pk}" in entry.get_change_message()
+    assert "Deleted" in entry.get_change_message()
+
+
+def test_the_admin_keeps_at_least_one_creator(client, moderator, author):
+    work = factories.WorkFactory(creators=[author], tags=[factories.TagFactory(name="Naruto", kind="fandom")])
+    client.force_login(moderator)
+    data = _change_form_data(work)
+    data["creator_links-0-DELETE"] = "on"
+    response = client.post(reverse("admin:stories_work_change", args=[work.pk]), data)
+    assert response.status_code == 200 and "A work keeps at least one creator" in response.content.decode()
+    assert list(work.creators.all()) == [author]
