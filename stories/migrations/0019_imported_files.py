@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0017_job_queue'),
+        ('stories', '0018_signup_requests_and_creator_removal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
