@@ -73,8 +73,8 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
         return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n").replace("\r", " ")
 
     def flush():
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
         buffer.seek(0)
         buffer.truncate()
 
@@ -317,12 +317,12 @@ def main() -> None:
 def fill_vectors(settings_dict: dict, works: int, say) -> None:
     """Compute every search vector through the trigger, two connections at a time
     (this machine has two cores)."""
-    import psycopg2
+    import psycopg
     from django.db import connection
 
     def run(low: int, high: int) -> None:
         params = connection.get_connection_params()
-        db = psycopg2.connect(**params)
+        db = psycopg.connect(**params)
         db.autocommit = True
         with db.cursor() as cursor:
             for start in range(low, high, 2_000):
