@@ -145,7 +145,8 @@ class DemoWorld:
 
     def work(self, *, max_words: int = 200_000, after: WorkDraft | None = None) -> WorkDraft:
         """A new work; with `after`, a continuation of that work (same fandoms,
-        relationships and characters, published after it was last updated).
+        relationships and characters, published after it was last updated, perhaps
+        after today: see `sequence`).
 
         Word counts are lognormal (median about 3,500, a long tail up to
         `max_words`), chapters 1,500–5,000 words each; complete or in progress as the
@@ -252,19 +253,29 @@ class DemoWorld:
 
     def _dates(self, chapters: int, *, after: datetime.date | None) -> tuple[datetime.date, datetime.date]:
         """Published and last updated: the last update spread over twelve years, more
-        of them recent (archives grow); one chapter every few days to weeks before
-        it; a continuation starts after the work it follows (its updates squeezed in
-        when that work is recent)."""
-        span = sum(self.random.randint(4, 60) for _ in range(chapters - 1))
+        of them recent (archives grow), one chapter every few days to weeks before
+        it; a continuation starts up to a year after the work it follows, which may
+        run past today (`sequence` moves the whole run back)."""
+        span = datetime.timedelta(days=sum(self.random.randint(4, 60) for _ in range(chapters - 1)))
         if after is None:
             updated = self.today - datetime.timedelta(days=int(365 * 12 * self.random.random() ** 1.6))
-            return updated - datetime.timedelta(days=span), updated
-        earliest = min(self.today, after + datetime.timedelta(days=1))
-        room = (self.today - earliest).days
-        if room <= span:
-            return earliest, min(self.today, earliest + datetime.timedelta(days=max(0, room)))
-        published = earliest + datetime.timedelta(days=self.random.randint(0, min(300, room - span)))
-        return published, published + datetime.timedelta(days=span)
+            return updated - span, updated
+        published = after + datetime.timedelta(days=self.random.randint(1, 300))
+        return published, published + span
+
+    def sequence(self, count: int, *, max_words: int = 200_000) -> list[WorkDraft]:
+        """`count` works, each a continuation of the one before (a series, or a work
+        and its sequel), all of them published by today."""
+        drafts = [self.work(max_words=max_words)]
+        while len(drafts) < count:
+            drafts.append(self.work(max_words=max_words, after=drafts[-1]))
+        overrun = (drafts[-1].updated_on - self.today).days
+        if overrun > 0:
+            back = datetime.timedelta(days=overrun + self.random.randint(0, 400))
+            for draft in drafts:
+                draft.published_on -= back
+                draft.updated_on -= back
+        return drafts
 
     def chapter_dates(self, draft: WorkDraft) -> list[datetime.date]:
         """When each chapter was posted: evenly from publication to the last update."""
@@ -331,28 +342,28 @@ def demo_plan(
         creators = [author]
         if authors > 1 and rng.random() < 0.05:
             creators.append(rng.choice([a for a in range(authors) if a != author]))
-        first = DemoPlanItem(world.work(max_words=max_words), creators)
-        items.append(first)
         left = works - len(items)
-        if left and rng.random() < 0.12:
-            names = [n.split()[0] for n in first.draft.characters] or ["Sam"]
+        roll = rng.random()
+        if left >= 2 and roll < 0.12:
+            drafts = world.sequence(min(left, rng.randint(2, 5)), max_words=max_words)
+            names = [n.split()[0] for n in drafts[0].characters] or ["Sam"]
             series.append((world.prose.title(names), world.prose.phrase("series_description", names * 2)))
-            first.series, first.position = len(series) - 1, 1
             sequels = rng.random() < 0.6
-            for position in range(2, min(left, rng.randint(2, 5)) + 1):
-                previous = items[-1]
-                items.append(
-                    DemoPlanItem(
-                        world.work(max_words=max_words, after=previous.draft),
-                        creators,
-                        series=first.series,
-                        position=position,
-                        sequel_of=len(items) - 1 if sequels else None,
-                    )
-                )
-        elif left and rng.random() < 0.04:
+        elif left >= 2 and roll < 0.16:
+            drafts, sequels = world.sequence(2, max_words=max_words), True
+        else:
+            drafts, sequels = [world.work(max_words=max_words)], False
+        in_series = len(series) - 1 if len(drafts) > 1 and roll < 0.12 else None
+        start = len(items)
+        for position, draft in enumerate(drafts, start=1):
             items.append(
-                DemoPlanItem(world.work(max_words=max_words, after=first.draft), creators, sequel_of=len(items) - 1)
+                DemoPlanItem(
+                    draft,
+                    creators,
+                    series=in_series,
+                    position=position if in_series is not None else None,
+                    sequel_of=start + position - 2 if sequels and position > 1 else None,
+                )
             )
     return items, series
 

@@ -164,3 +164,13 @@ def test_demo_world_drafts_obey_the_rules_and_pair_characters_of_one_fandom():
             assert len(fandoms) == 1 and fandoms <= set(draft.fandoms)
         if "gen" in draft.categories:
             assert not [r for r in draft.relationships if "/" in r]
+
+
+def test_a_sequence_is_published_in_order_and_never_after_today():
+    world = DemoWorld(seed=21)
+    for _ in range(30):
+        drafts = world.sequence(5, max_words=800)
+        dates = [(d.published_on, d.updated_on) for d in drafts]
+        assert all(published <= updated <= world.today for published, updated in dates)
+        assert all(dates[i][1] < dates[i + 1][0] for i in range(4))
+        assert len({tuple(d.characters) for d in drafts}) == 1 and len({tuple(d.fandoms) for d in drafts}) == 1
