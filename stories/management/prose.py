@@ -140,7 +140,7 @@ GRAMMAR: dict[str, list[str]] = {
         "It starts with {a_thing} and {a_trouble}. It does not end there.",
         "{A} and {B} {share}. Neither of them {admits}.", "A story about {abstract}, {abstract}, and {A}'s {thing}.",
         "{A} is good at {skill}. {B} is good at {skill}. Together, they are a disaster.",
-        "{B} comes home after {span_ago}. {A} is waiting at the {place}.",
+        "{B} comes home after {span_ago}. {A} has kept the {thing} all this time.",
         "Nobody at the {place} knows what {A} did during the {event}. {B} is about to find out.",
     ],
     "span": ["one week", "three days", "a single summer", "until the {event}", "one night", "a month"],
