@@ -56,6 +56,8 @@ ORIGINAL_WORK = "Original Work"
 
 @dataclass(frozen=True)
 class Character:
+    """A made-up character of one fandom."""
+
     name: str  # "Mara Ellison": the character tag
     gender: str  # "f", "m" or "n": decides a pairing's category
 
@@ -66,6 +68,8 @@ class Character:
 
 @dataclass(frozen=True)
 class Relationship:
+    """Two characters of one fandom, romantic ("A/B") or friends ("A & B")."""
+
     a: Character
     b: Character
     romantic: bool  # "A/B"; otherwise "A & B", a friendship
@@ -83,6 +87,9 @@ class Relationship:
 
 @dataclass
 class Fandom:
+    """A made-up fandom: its characters and the relationships among them, each list
+    with a Zipf picker (the first ones the most written about)."""
+
     name: str
     characters: list[Character]
     relationships: list[Relationship]
@@ -434,6 +441,8 @@ def demo_generate(
 def demo_inspirations(*, archive: DemoArchive, rng: random.Random) -> list[WorkLink]:
     """About one work in twenty-five was inspired by another author's work, the
     works with more kudos more often. Returns the links made."""
+    if len(archive.works) < 2:
+        return []
     by_kudos = sorted(archive.works, key=lambda w: (-w.kudos_count, w.pk))
     inspiring = Picker(by_kudos, rng, s=0.8)
     creators: dict[int, set[int]] = {}

@@ -39,6 +39,7 @@ class Picker:
         self.s = s
 
     def one(self):
+        """One pick."""
         return self.items[bisect.bisect(self.cumulative, self.rng.random() * self.total)]
 
     def some(self, k: int) -> list:
@@ -426,6 +427,7 @@ class Prose:
         return title_case(fix_articles(self.expand("title", names or ("Sam",))))
 
     def chapter_title(self, names: Sequence[str]) -> str:
+        """A chapter title in title case: a title, a name or two, or "In Which …"."""
         return title_case(fix_articles(self.expand("chapter_title", names)))
 
     def summary(self, names: Sequence[str]) -> str:
