@@ -14,7 +14,6 @@ It refuses to touch a database whose name does not contain "bench".
 """
 
 import argparse
-import bisect
 import datetime
 import io
 import random
@@ -29,33 +28,12 @@ from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.pat
 
 use_defaults(QUIRE_DB_NAME="quire_bench", DEBUG="1")
 
+from stories.management.prose import Picker  # noqa: E402 - after the path is set
+
 RATINGS = ["general"] * 3 + ["teen"] * 3 + ["mature"] * 2 + ["explicit"] * 2 + ["not_rated"]
 WARNINGS = ["none"] * 6 + ["no_choice"] * 3 + ["violence"] * 2 + ["death", "noncon", "underage"]
 CATEGORIES = ["mm"] * 4 + ["fm"] * 3 + ["gen"] * 3 + ["ff"] * 2 + ["multi", "other"]
 LANGUAGES = ["en"] * 18 + ["es", "fr", "de", "pt", "ja", "zh"]
-
-
-def zipf_weights(n: int, s: float = 1.05) -> list[float]:
-    total, cumulative = 0.0, []
-    for rank in range(n):
-        total += 1 / (rank + 1) ** s
-        cumulative.append(total)
-    return cumulative
-
-
-class Picker:
-    """Zipf-skewed choice from a list: index 0 is the most popular."""
-
-    def __init__(self, items: list, rng: random.Random, s: float = 1.05):
-        self.items, self.rng = items, rng
-        self.cumulative = zipf_weights(len(items), s)
-        self.total = self.cumulative[-1]
-
-    def one(self):
-        return self.items[bisect.bisect(self.cumulative, self.rng.random() * self.total)]
-
-    def some(self, k: int) -> list:
-        return self.rng.choices(self.items, cum_weights=self.cumulative, k=k)
 
 
 def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
@@ -73,8 +51,8 @@ def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
         return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n").replace("\r", " ")
 
     def flush():
-        buffer.seek(0)
-        cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
         buffer.seek(0)
         buffer.truncate()
 
@@ -317,12 +295,12 @@ def main() -> None:
 def fill_vectors(settings_dict: dict, works: int, say) -> None:
     """Compute every search vector through the trigger, two connections at a time
     (this machine has two cores)."""
-    import psycopg2
+    import psycopg
     from django.db import connection
 
     def run(low: int, high: int) -> None:
         params = connection.get_connection_params()
-        db = psycopg2.connect(**params)
+        db = psycopg.connect(**params)
         db.autocommit = True
         with db.cursor() as cursor:
             for start in range(low, high, 2_000):

@@ -1,5 +1,7 @@
 """Management commands: import_works, generate_demo, load_demo."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -81,3 +83,16 @@ def test_load_demo_loads_once(seeds):
     assert count == 3 + 1  # generated works and the seed story
     call_command("load_demo", works=3)
     assert Work.objects.count() == count
+
+
+def test_load_demo_credits_the_seed_story_to_a_generated_name(seeds):
+    call_command("load_demo", works=4)
+
+    seed_work = Work.objects.order_by("-pk").first()
+    [creator] = seed_work.creators.all()
+    text = "\n".join(p.read_text(errors="replace") for p in seeds.iterdir() if p.is_file()).casefold()
+    assert re.fullmatch(r"[a-z]+[_-]?[a-z]+\d*", creator.username)
+    assert creator.username.casefold() not in text
+    assert re.sub(r"[\d_-]", "", creator.username) not in text
+    # It has readers too.
+    assert seed_work.kudos_count > 0 and seed_work.hit_count > 0
