@@ -71,6 +71,7 @@ urlpatterns = [
     path("inbox/<int:item_id>/", readers.inbox_open, name="inbox-open"),
     path("history/", readers.history, name="history"),
     path("preferences/", readers.preferences, name="preferences"),
+    path("preferences/default-filter/", readers.default_filter_save, name="default-filter-save"),
     path("mute/<str:kind>/<str:key>/", readers.mute_toggle, name="mute-toggle"),
     # Personal access tokens for the read API and the OPDS catalogue (in Preferences).
     path("preferences/tokens/", tokens.token_new, name="token-new"),

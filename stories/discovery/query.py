@@ -34,6 +34,7 @@ from stories.discovery.filters import (
     WorkFilter,
     WorkFilterForm,
     chosen_filters,
+    filter_query_string,
     filter_works,
     order_for,
 )
@@ -100,6 +101,8 @@ class WorksResult:
     tag: Tag | None = None  # the tag page's tag: "1–20 of N works in <tag>"
     near_tags: list = field(default_factory=list)  # with `near`: tags spelled like the query
     mutes: MutesNote = field(default_factory=MutesNote)
+    filter_string: str = ""  # the chosen filters and sort, as a default filter is saved
+    saved_filter: str = ""  # the reader's saved default filter
 
     @property
     def valid(self) -> bool:
@@ -129,6 +132,8 @@ class WorksResult:
             "in_tag": self.tag,
             "near_tags": self.near_tags,
             "mutes": self.mutes,
+            "filter_string": self.filter_string,
+            "saved_filter": self.saved_filter,
         }
 
 
@@ -212,9 +217,7 @@ class WorksQuery:
         if not self.q:
             return MutesNote(hidden=hidden.count(), toggle_url=toggle_url)
         count = hidden.values("pk")[: SEARCH_COUNT_CAP + 1].count()
-        return MutesNote(
-            hidden=min(count, SEARCH_COUNT_CAP), capped=count > SEARCH_COUNT_CAP, toggle_url=toggle_url
-        )
+        return MutesNote(hidden=min(count, SEARCH_COUNT_CAP), capped=count > SEARCH_COUNT_CAP, toggle_url=toggle_url)
 
     def _mutes_url(self, *, off: bool) -> str:
         """This list (from its first page) with the mutes off, or on again."""
@@ -258,6 +261,7 @@ class WorksQuery:
         result.near, result.capped, result.near_tags = found.near, found.capped, found.near_tags
         result.chosen = chosen_filters(self.request.GET, work_filter)
         result.mutes = self.mutes_note(work_filter, near=found.near)
+        result.filter_string, result.saved_filter = filter_query_string(self.request.GET), self.default_filter
         return result
 
     def _browse(self, work_filter: WorkFilter, key: str | None) -> _Found:
