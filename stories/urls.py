@@ -37,6 +37,7 @@ urlpatterns = [
     path("post/", posting.work_post, name="work-post"),
     path("post/upload/", posting.work_upload, name="work-upload"),
     path("drafts/", posting.draft_list, name="draft-list"),
+    path("series/<int:series_id>/edit/", posting.series_edit, name="series-edit"),
     path("works/<int:work_id>/edit/", posting.work_edit, name="work-edit"),
     path("works/<int:work_id>/delete/", posting.work_delete, name="work-delete"),
     path("works/<int:work_id>/chapters/new/", posting.chapter_new, name="chapter-new"),

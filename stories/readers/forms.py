@@ -53,6 +53,20 @@ class BookmarkForm(forms.Form):
     is_private = forms.BooleanField(label="Private bookmark", required=False)
     for_later = forms.BooleanField(label="Mark for later (private)", required=False)
 
+    @classmethod
+    def for_bookmark(cls, bookmark) -> "BookmarkForm":
+        """An unbound form to write a new bookmark (`bookmark` None) or to edit the
+        reader's `bookmark` of a work or a series."""
+        if bookmark is None:
+            return cls()
+        initial = {
+            "note": bookmark.note,
+            "tags": ", ".join(bookmark.tags),
+            "is_private": bookmark.is_private,
+            "for_later": bookmark.for_later,
+        }
+        return cls(initial=initial)
+
     def clean_tags(self) -> list[str]:
         try:
             return bookmark_tags_parse(",".join(one_line(part) for part in self.cleaned_data["tags"].split(",")))

@@ -232,10 +232,16 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 
 
 def _bookmark_page(request: HttpRequest, bookmarks):
-    """The requested page of `bookmarks`, newest first, of works this reader may open
-    (and of series), each work with its blurb."""
+    """The requested page of `bookmarks`, newest first, of works and series this
+    reader may open, each work with its blurb and each series with its creators."""
     visible = Work.objects.viewable_by(request.user).values("pk")
-    bookmarks = bookmarks.filter(Q(work__isnull=True) | Q(work__in=visible)).select_related("series", "user", "work")
+    series = Series.objects.visible_to(request.user).values("pk")
+    bookmarks = (
+        bookmarks.filter(Q(work__isnull=True) | Q(work__in=visible))
+        .filter(Q(series__isnull=True) | Q(series__in=series))
+        .select_related("series", "user", "work")
+        .prefetch_related("series__creators")
+    )
     page = paginate(request, bookmarks.order_by("-updated_at", "-id"), PER_PAGE)
     attach_blurbs([bookmark.work for bookmark in page if bookmark.work])
     return page
