@@ -132,7 +132,9 @@ def test_lists_say_what_mutes_hide_and_show_it_on_request(browser, live_server, 
 def test_reader_bookmarks_a_series_from_its_page(browser, live_server, shelf, width):
     grower = factories.UserFactory(username="grower")
     works = [factories.WorkFactory(title=f"Season {i}", creators=[grower]) for i in (1, 2)]
-    series = factories.SeriesFactory(title="Four seasons", works=works, description="A *year*.", notes="Start in spring.")
+    series = factories.SeriesFactory(
+        title="Four seasons", works=works, description="A *year*.", notes="Start in spring."
+    )
     series.creators.add(grower)
     context, page = open_page(browser, live_server, width)
     try:
