@@ -427,17 +427,15 @@ def default_filter_save(request: HttpRequest) -> HttpResponse:
     """Save the filters of the list the reader is on as their default filter (the
     "Save these filters as my default" button), or clear it (an empty `filters`)."""
     form = DefaultFilterForm(request.POST)
-    back = safe_next(request, reverse("stories:work-list"))
+    back = reverse("stories:work-list")
     if not form.is_valid():
         messages.error(request, "Your default filter was not saved: " + form_errors(form))
-        return redirect(back)
+        return redirect(safe_next(request, back))
     saved = form.cleaned_data["filters"]
     svc.preference_set_default_filter(user=request.user, default_filter=saved)
     if saved:
-        messages.success(request, "Saved: these filters are your default when you open Works.")
-    else:
-        messages.success(request, "Your default filter is cleared: Works opens with every work.")
-    return redirect(back)
+        return done(request, "Saved: these filters are your default when you open Works.", back)
+    return done(request, "Your default filter is cleared: Works opens with every work.", back)
 
 
 @login_required

@@ -483,8 +483,7 @@ def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
     form = SeriesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.series_update(series=series, **form.cleaned_data)
-        messages.success(request, "The series is saved.")
-        return redirect(series)
+        return done(request, "The series is saved.", series.get_absolute_url())
     return render(request, "works/series_form.html", {"series": series, "form": form})
 
 
