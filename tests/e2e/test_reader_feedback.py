@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from stories.models import Bookmark, ReaderPreference, TagKind
 from tests import factories
+from tests.e2e.conftest import no_sideways_scroll, sized_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,15 +31,6 @@ def shelf():
     cache.clear()
 
 
-def open_page(browser, live_server, width):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 844}, is_mobile=width < 600, has_touch=width < 600
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
 def log_in_from_header(page, path: str) -> None:
     """Open `path` as a guest, follow the header's Log in link and sign in: the
     browser must come back to `path`."""
@@ -55,13 +47,9 @@ def box_ok(locator) -> bool:
     return box is not None and box["width"] >= 24 and box["height"] >= 24
 
 
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_reader_saves_the_index_filters_as_default_and_reads_them_in_preferences(browser, live_server, shelf, width):
-    context, page = open_page(browser, live_server, width)
+    context, page = sized_page(browser, live_server, width)
     try:
         log_in_from_header(page, "/works/?exclude_warning=death&complete=on")
         titles = page.locator(".blurb-title a").all_inner_texts()
@@ -102,7 +90,7 @@ def test_lists_say_what_mutes_hide_and_show_it_on_request(browser, live_server, 
     preference = ReaderPreference.objects.create(user=factories.UserFactory(username="fan"))
     preference.muted_tags.add(blight)
     preference.muted_creators.add(factories.UserFactory(username="grower"))
-    context, page = open_page(browser, live_server, width)
+    context, page = sized_page(browser, live_server, width)
     try:
         log_in_from_header(page, "/users/grower/")
         # Every work of this author is muted: the page says so instead of "No works yet".
@@ -136,7 +124,7 @@ def test_reader_bookmarks_a_series_from_its_page(browser, live_server, shelf, wi
         title="Four seasons", works=works, description="A *year*.", notes="Start in spring."
     )
     series.creators.add(grower)
-    context, page = open_page(browser, live_server, width)
+    context, page = sized_page(browser, live_server, width)
     try:
         log_in_from_header(page, series.get_absolute_url())
         meta = page.locator(".series-meta")
