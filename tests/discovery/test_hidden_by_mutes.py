@@ -2,13 +2,15 @@
 shows the list with the mutes off (this view only): the index, a tag page, search
 and an author's page."""
 
+import datetime
+
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from stories.models import ReaderPreference, ReadingPosition, TagKind
+from stories.models import ReaderPreference, ReadingPosition, TagKind, Work
 from tests import factories
 from tests.helpers import assert_valid_html, blurb_titles
 
@@ -115,13 +117,20 @@ def test_an_author_without_works_still_has_none(client, reader, shelf):
 
 def test_other_hiding_rules_count_as_mutes(client, reader):
     read = factories.WorkFactory(title="Read already")
-    factories.WorkFactory(title="Still to read")
+    factories.WorkFactory(title="Still to read", is_complete=True)
+    factories.WorkFactory(title="Tag soup", tags=factories.TagFactory.create_batch(4), is_complete=True)
+    stale = factories.WorkFactory(title="Abandoned")
+    Work.objects.filter(pk=stale.pk).update(updated_at=timezone.now() - datetime.timedelta(days=400))
+    hidden = factories.WorkFactory(title="Hidden one", is_complete=True)
     ReadingPosition.objects.create(user=reader, work=read, read_at=timezone.now())
-    ReaderPreference.objects.create(user=reader, hide_read_works=True)
+    preference = ReaderPreference.objects.create(user=reader, hide_read_works=True, max_tags=3, stale_wip_months=6)
+    preference.hidden_works.add(hidden)
     client.force_login(reader)
     response = client.get(reverse("stories:work-list"))
     assert blurb_titles(response) == {"Still to read"}
-    assert note(response).startswith("1 work hidden by your mutes.")
+    assert note(response).startswith("4 works hidden by your mutes.")
+    shown = client.get(note_link(response, "Show them"))
+    assert blurb_titles(shown) == {"Read already", "Still to read", "Tag soup", "Abandoned", "Hidden one"}
 
 
 def test_nothing_is_said_without_mutes_or_to_guests(client, reader, shelf):
