@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stories', '0017_job_queue'),
+        ('stories', '0019_imported_files'),
     ]
 
     operations = [
