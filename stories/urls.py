@@ -37,6 +37,7 @@ urlpatterns = [
     path("post/", posting.work_post, name="work-post"),
     path("post/upload/", posting.work_upload, name="work-upload"),
     path("drafts/", posting.draft_list, name="draft-list"),
+    path("series/<int:series_id>/edit/", posting.series_edit, name="series-edit"),
     path("works/<int:work_id>/edit/", posting.work_edit, name="work-edit"),
     path("works/<int:work_id>/delete/", posting.work_delete, name="work-delete"),
     path("works/<int:work_id>/chapters/new/", posting.chapter_new, name="chapter-new"),
@@ -71,6 +72,7 @@ urlpatterns = [
     path("inbox/<int:item_id>/", readers.inbox_open, name="inbox-open"),
     path("history/", readers.history, name="history"),
     path("preferences/", readers.preferences, name="preferences"),
+    path("preferences/default-filter/", readers.default_filter_save, name="default-filter-save"),
     path("mute/<str:kind>/<str:key>/", readers.mute_toggle, name="mute-toggle"),
     # Personal access tokens for the read API and the OPDS catalogue (in Preferences).
     path("preferences/tokens/", tokens.token_new, name="token-new"),

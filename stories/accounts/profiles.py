@@ -1,4 +1,5 @@
-"""A person's public page: their works (newest first) and series."""
+"""A person's public page: their works (newest first) and series, and how many
+of their works the reader's mutes hide."""
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +13,8 @@ User = get_user_model()
 
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     person = get_object_or_404(User, username=username, is_active=True)
-    page = WorksQuery(request, creator=person).recent_page()
+    query = WorksQuery(request, creator=person)
+    page = query.recent_page()
     series = Series.objects.visible_to(request.user).filter(creators=person).order_by("title")
-    return render(request, "accounts/user_detail.html", {"person": person, "page": page, "series": series})
+    context = {"person": person, "page": page, "series": series, "mutes": query.mutes_note()}
+    return render(request, "accounts/user_detail.html", context)

@@ -207,6 +207,7 @@ class SeriesOut(Schema):
     id: int
     title: str
     description_html: str
+    notes_html: str = Field(description='The creators\' notes on the series, sanitised HTML ("" for none).')
     creators: list[CreatorRef]
     is_complete: bool
     url: str

@@ -355,6 +355,7 @@ def series_detail(request: HttpRequest, response: HttpResponse, series_id: int):
     return {
         **series_row(links, series),
         "description_html": series.description_html,
+        "notes_html": series.notes_html,
         "creators": [links.user(user.username) for user in series.creators.all()],
         "url": links.site(series.get_absolute_url()),
         "parts": [{"position": part.position, "work": work_row(links, part.work)} for part in parts],

@@ -39,10 +39,13 @@ def _migrations() -> str:
     global _migrations_applied
     if _migrations_applied:
         return ""
-    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
-    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    loader = MigrationExecutor(connections[DEFAULT_DB_ALIAS]).loader
+    # Every migration each leaf needs, not MigrationExecutor.migration_plan(): that
+    # plans nothing for an applied leaf, so a missing migration before it went unseen.
+    needed = dict.fromkeys(node for leaf in loader.graph.leaf_nodes() for node in loader.graph.forwards_plan(leaf))
+    pending = [node for node in needed if node not in loader.applied_migrations]
     if pending:
-        names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in pending[:5])
+        names = ", ".join(f"{app}.{name}" for app, name in pending[:5])
         return f"{len(pending)} migration(s) not applied: {names}"
     _migrations_applied = True
     return ""

@@ -5,6 +5,7 @@ import hashlib
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -35,6 +36,17 @@ def done(request: HttpRequest, message: str, fallback: str) -> HttpResponseRedir
     safe `next` (see safe_next), else to `fallback` (a URL)."""
     messages.success(request, message)
     return redirect(safe_next(request, fallback))
+
+
+def return_path(request: HttpRequest) -> str:
+    """The path (with its query string) a reader who logs in from this page should
+    come back to: this page; on an account page (log in, sign up, password reset)
+    the safe `next` that brought them there, since coming back to the form itself
+    would make no sense; "" when there is none."""
+    accounts = reverse("login").rstrip("/").rsplit("/", 1)[0] + "/"
+    if not request.path.startswith(accounts):
+        return request.get_full_path()
+    return safe_next(request, "")
 
 
 def form_errors(form) -> str:

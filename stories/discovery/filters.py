@@ -398,3 +398,33 @@ def chosen_filters(params: QueryDict, work_filter: WorkFilter) -> list[Chosen]:
                 shown = part if key == "include_names" else f"Not {part}"
                 chosen.append(Chosen(shown, "?" + urlencode(others)))
     return chosen
+
+
+def filter_query_string(params: QueryDict) -> str:
+    """The part of a list's query string that is the reader's filter and sort, as a
+    saved default filter keeps it: only WorkFilterForm's fields, blank values and the
+    page number (and search, mutes and the like) left out, in the order given ("" when
+    nothing is chosen)."""
+    fields = WorkFilterForm.base_fields
+    return urlencode([(k, v) for k, values in params.lists() if k in fields for v in values if v.strip()])
+
+
+def filter_in_words(query_string: str) -> list[str] | None:
+    """A saved filter (filter_query_string) as the reader chose it, one phrase per
+    value ("Not Major Character Death", "Complete works only", "Sorted by Title,
+    ascending"); [] for none, None when it no longer reads as a filter (a tag in it
+    was deleted since, say). One or two queries when it names tags, none otherwise."""
+    if not query_string:
+        return []
+    params = QueryDict(query_string)
+    form = WorkFilterForm(params)
+    if not form.is_valid():
+        return None
+    work_filter = form.to_filter()
+    words = [choice.label for choice in chosen_filters(params, work_filter)]
+    if work_filter.sort:
+        sort = "Sorted by " + SORTS[work_filter.sort][0]
+        words.append(f"{sort}, {DIRECTIONS[work_filter.direction].lower()}" if work_filter.direction else sort)
+    elif work_filter.direction:
+        words.append(DIRECTIONS[work_filter.direction])
+    return words

@@ -18,6 +18,7 @@ bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.core.paginator import Page
@@ -33,26 +34,50 @@ from stories.discovery.filters import (
     WorkFilter,
     WorkFilterForm,
     chosen_filters,
+    filter_query_string,
     filter_works,
     order_for,
 )
 from stories.discovery.search import is_plain, near_tags, ranked_matches, search_works, snippets_for
 from stories.models import ReaderPreference, Tag, Work
-from stories.readers.mutes import apply_mutes, reader_preference
+from stories.readers.mutes import apply_mutes, has_mutes, only_muted, reader_preference
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
 # Columns no blurb shows; the search vectors hold a work's whole text.
 NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
+# `?mutes=off` shows a list as it would be without the reader's mutes (this view only).
+MUTES_PARAM, MUTES_OFF = "mutes", "off"
 
 
-def reader_works(request: HttpRequest, preference: ReaderPreference | None = None):
+def reader_works(request: HttpRequest, preference: ReaderPreference | None = None, *, muted: bool = True):
     """The works any list may show this reader, as a WorkQuerySet: posted and not
     hidden, restricted ones only when signed in, minus what the reader muted or hid
-    (`preference`, the reader's own, is looked up when not given). Every list, feed
-    and search starts here, so these rules live in one place."""
+    (`preference`, the reader's own, is looked up when not given; `muted=False`
+    keeps those). Every list, feed and search starts here, so these rules live in
+    one place."""
+    works = Work.objects.listed().visible_to(request.user)
+    if not muted:
+        return works
     preference = preference if preference is not None else reader_preference(request)
-    return apply_mutes(Work.objects.listed().visible_to(request.user), preference)
+    return apply_mutes(works, preference)
+
+
+@dataclass
+class MutesNote:
+    """What a list says about the reader's mutes (templates/discovery/_mutes_note.html):
+    `hidden` works of this list (with its filters and search) that they hide, at
+    least that many when `capped`; or, when `off` (`?mutes=off`), that the list shows
+    them. `toggle_url` is this list the other way. A guest's or a reader's without
+    mutes is empty (falsy)."""
+
+    hidden: int = 0
+    capped: bool = False
+    off: bool = False
+    toggle_url: str = ""
+
+    def __bool__(self) -> bool:
+        return self.off or self.hidden > 0
 
 
 @dataclass
@@ -75,6 +100,9 @@ class WorksResult:
     chosen: list = field(default_factory=list)  # filters.Chosen: each chosen value, removable
     tag: Tag | None = None  # the tag page's tag: "1–20 of N works in <tag>"
     near_tags: list = field(default_factory=list)  # with `near`: tags spelled like the query
+    mutes: MutesNote = field(default_factory=MutesNote)
+    filter_string: str = ""  # the chosen filters and sort, as a default filter is saved
+    saved_filter: str = ""  # the reader's saved default filter
 
     @property
     def valid(self) -> bool:
@@ -103,6 +131,9 @@ class WorksResult:
             "crossovers": CROSSOVERS,
             "in_tag": self.tag,
             "near_tags": self.near_tags,
+            "mutes": self.mutes,
+            "filter_string": self.filter_string,
+            "saved_filter": self.saved_filter,
         }
 
 
@@ -123,19 +154,23 @@ class _Found:
 class WorksQuery:
     """The works a reader asked for: the reader and the query string of `request`,
     narrowed to a `tag` (synonyms included) or a `creator`, and searched for `q`
-    when given. Ask run() for a filtered page, or latest(n) for the newest works."""
+    when given. Ask run() for a filtered page, or latest(n) for the newest works.
+    A reader's mutes apply unless the query string says `mutes=off`; run() and
+    mutes_note() tell how many works of the list they hide."""
 
     def __init__(self, request: HttpRequest, *, tag: Tag | None = None, creator=None, q: str = ""):
         self.request = request
         self.tag = tag
         self.q = q
         self.preference = reader_preference(request)
-        works = reader_works(request, self.preference)
+        self.mutes_off = has_mutes(self.preference) and request.GET.get(MUTES_PARAM) == MUTES_OFF
+        works = reader_works(request, self.preference, muted=False)
         if tag is not None:
             works = works.tagged(tag)
         if creator is not None:
             works = works.by_creator(creator)
-        self.base = works
+        self.unmuted = works
+        self.base = works if self.mutes_off else apply_mutes(works, self.preference)
         self.sorts = SEARCH_SORTS if q else SORTS
 
     @property
@@ -160,6 +195,36 @@ class WorksQuery:
         page = paginate(self.request, self.base.defer(*NOT_LISTED).order_by("-updated_at", "-id"))
         _attach(page, blurbs=blurbs)
         return page
+
+    def mutes_note(self, work_filter: WorkFilter | None = None, *, near: bool = False) -> MutesNote:
+        """How many works of this list (narrowed by `work_filter` and the search, the
+        near-spelling one with `near`) the reader's mutes hide: one query, none for a
+        guest, a reader without mutes or a list shown with `mutes=off`. A search
+        counts at most SEARCH_COUNT_CAP of them, drawn from its bounded candidates."""
+        if not has_mutes(self.preference):
+            return MutesNote()
+        toggle_url = self._mutes_url(off=not self.mutes_off)
+        if self.mutes_off:
+            return MutesNote(off=True, toggle_url=toggle_url)
+        works = self.unmuted
+        if self.q and near:
+            works = search_works(works, self.q, near=True)
+        if work_filter is not None:
+            works = filter_works(works, work_filter)
+        if self.q and not near:
+            works = search_works(works, self.q)
+        hidden = only_muted(works, self.preference).order_by()
+        if not self.q:
+            return MutesNote(hidden=hidden.count(), toggle_url=toggle_url)
+        count = hidden.values("pk")[: SEARCH_COUNT_CAP + 1].count()
+        return MutesNote(hidden=min(count, SEARCH_COUNT_CAP), capped=count > SEARCH_COUNT_CAP, toggle_url=toggle_url)
+
+    def _mutes_url(self, *, off: bool) -> str:
+        """This list (from its first page) with the mutes off, or on again."""
+        pairs = [(k, v) for k, vs in self.request.GET.lists() if k not in ("page", MUTES_PARAM) for v in vs]
+        if off:
+            pairs.append((MUTES_PARAM, MUTES_OFF))
+        return f"{self.request.path}?{urlencode(pairs)}" if pairs else self.request.path
 
     def run(self, *, blurbs: bool = True) -> WorksResult:
         """The filtered, sorted page the query string asks for; a page number out of
@@ -195,6 +260,8 @@ class WorksQuery:
         result.page, result.facets, result.work_filter, result.sort = page, found.facets, work_filter, sort
         result.near, result.capped, result.near_tags = found.near, found.capped, found.near_tags
         result.chosen = chosen_filters(self.request.GET, work_filter)
+        result.mutes = self.mutes_note(work_filter, near=found.near)
+        result.filter_string, result.saved_filter = filter_query_string(self.request.GET), self.default_filter
         return result
 
     def _browse(self, work_filter: WorkFilter, key: str | None) -> _Found:

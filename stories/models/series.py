@@ -24,13 +24,18 @@ class SeriesQuerySet(models.QuerySet):
 
 
 class Series(RenderedText, Timestamped):
+    """A creator's ordered set of works (SeriesPart). The description and the notes
+    are Markdown, kept with their sanitised HTML rendered on save, like a work's."""
+
     title = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
+    notes = models.TextField(blank=True)
+    notes_html = models.TextField(blank=True, editable=False)
     creators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="series", blank=True)
     is_complete = models.BooleanField(default=False)
 
-    INLINE_MARKDOWN = ("description",)
+    INLINE_MARKDOWN = ("description", "notes")
     objects = SeriesQuerySet.as_manager()
 
     class Meta:

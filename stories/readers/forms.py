@@ -1,12 +1,13 @@
 """Forms for what readers write: comments, bookmarks, reports and preferences.
 Forms validate; services_readers changes the database."""
 
-from urllib.parse import parse_qsl, urlencode
-
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 
+from stories.core.requests import form_errors
 from stories.core.text import one_line
+from stories.discovery.filters import WorkFilterForm, filter_query_string
 from stories.models import Tag
 from stories.readers.services import (
     BOOKMARK_NOTE_MAX_CHARS,
@@ -51,6 +52,20 @@ class BookmarkForm(forms.Form):
     )
     is_private = forms.BooleanField(label="Private bookmark", required=False)
     for_later = forms.BooleanField(label="Mark for later (private)", required=False)
+
+    @classmethod
+    def for_bookmark(cls, bookmark) -> "BookmarkForm":
+        """An unbound form to write a new bookmark (`bookmark` None) or to edit the
+        reader's `bookmark` of a work or a series."""
+        if bookmark is None:
+            return cls()
+        initial = {
+            "note": bookmark.note,
+            "tags": ", ".join(bookmark.tags),
+            "is_private": bookmark.is_private,
+            "for_later": bookmark.for_later,
+        }
+        return cls(initial=initial)
 
     def clean_tags(self) -> list[str]:
         try:
@@ -102,12 +117,6 @@ class PreferenceForm(forms.Form):
         max_length=5000,
         help_text="Comma separated usernames; their works are hidden everywhere.",
     )
-    default_filter = forms.CharField(
-        label="Default works filter",
-        required=False,
-        max_length=2000,
-        help_text="A query string applied when you open the works index, for example rating=general&amp;complete=1.",
-    )
     allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
     allow_creator_invitations = forms.BooleanField(
         label="Let anyone invite me to be a co-creator of their work",
@@ -141,13 +150,24 @@ class PreferenceForm(forms.Form):
     def clean_invitations_from(self) -> list:
         return _users_named(self.cleaned_data["invitations_from"])
 
-    def clean_default_filter(self) -> str:
-        raw = self.cleaned_data["default_filter"].strip().lstrip("?")
-        if not raw:
-            return ""
+
+class DefaultFilterForm(forms.Form):
+    """The filters of a works list (its query string) to save as the reader's default
+    filter, or "" to clear it. Only filter fields are kept (filter_query_string); a
+    filter the works index would refuse (an unknown tag, a range that ends before it
+    starts) is refused here, so a saved default never gives an error page."""
+
+    filters = forms.CharField(required=False, max_length=2000)
+
+    def clean_filters(self) -> str:
+        raw = self.cleaned_data["filters"].strip().lstrip("?")
         if any(c in raw for c in "\r\n#") or "://" in raw:
-            raise forms.ValidationError("Give only the part of a works-index address after the “?”.")
-        pairs = [(k, v) for k, v in parse_qsl(raw, keep_blank_values=False) if k != "page"]
-        if not pairs:
-            raise forms.ValidationError("That is not a filter (expected name=value pairs joined by “&”).")
-        return urlencode(pairs)
+            raise forms.ValidationError("That is not a works filter.")
+        params = QueryDict(raw)
+        kept = filter_query_string(params)
+        if raw and not kept:
+            raise forms.ValidationError("That is not a works filter.")
+        form = WorkFilterForm(QueryDict(kept))
+        if not form.is_valid():
+            raise forms.ValidationError(form_errors(form))
+        return kept

@@ -6,6 +6,7 @@ import datetime
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from stories.models import ReaderPreference, ReadingPosition, Tag, TaggedWork, WorkCreator
@@ -26,9 +27,25 @@ def reader_preference(request) -> ReaderPreference | None:
     return request._quire_preference
 
 
-def apply_mutes(queryset, preference: ReaderPreference | None, *, now: datetime.datetime | None = None):
+def has_mutes(preference: ReaderPreference | None) -> bool:
+    """Whether any of the reader's rules can hide a work (reader_preference's counts
+    say so without a query)."""
     if preference is None:
-        return queryset
+        return False
+    return bool(
+        preference.n_muted_tags
+        or preference.n_muted_creators
+        or preference.n_hidden_works
+        or preference.hide_read_works
+        or preference.max_tags is not None
+        or preference.stale_wip_months
+    )
+
+
+def _mute_conditions(preference: ReaderPreference, now: datetime.datetime | None) -> list:
+    """One SQL condition per rule the reader set, each true of a work that rule
+    hides. `preference` comes from reader_preference() (it carries the counts)."""
+    conditions = []
     if preference.n_muted_tags:
         muted = preference.muted_tags.through.objects.filter(readerpreference_id=preference.pk).values("tag_id")
         # A muted tag takes its whole family: its canonical and every synonym of either.
@@ -36,19 +53,17 @@ def apply_mutes(queryset, preference: ReaderPreference | None, *, now: datetime.
         family = Tag.objects.filter(
             Q(pk__in=muted) | Q(synonym_of__in=muted) | Q(pk__in=roots) | Q(synonym_of__in=roots)
         ).values("pk")
-        queryset = queryset.exclude(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__in=family)))
+        conditions.append(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__in=family)))
     if preference.n_muted_creators:
         muted_users = preference.muted_creators.through.objects.filter(readerpreference_id=preference.pk).values(
             "user_id"
         )
-        queryset = queryset.exclude(Exists(WorkCreator.objects.filter(work=OuterRef("pk"), user__in=muted_users)))
+        conditions.append(Exists(WorkCreator.objects.filter(work=OuterRef("pk"), user__in=muted_users)))
     if preference.n_hidden_works:
         hidden = preference.hidden_works.through.objects.filter(readerpreference_id=preference.pk).values("work_id")
-        queryset = queryset.exclude(pk__in=hidden)
+        conditions.append(Q(pk__in=hidden))
     if preference.hide_read_works:
-        queryset = queryset.exclude(
-            Exists(ReadingPosition.objects.filter(work=OuterRef("pk"), user_id=preference.user_id))
-        )
+        conditions.append(Exists(ReadingPosition.objects.filter(work=OuterRef("pk"), user_id=preference.user_id)))
     if preference.max_tags is not None:
         tag_count = (
             TaggedWork.objects.filter(content_object=OuterRef("pk"))
@@ -57,10 +72,33 @@ def apply_mutes(queryset, preference: ReaderPreference | None, *, now: datetime.
             .annotate(n=Count("pk"))
             .values("n")
         )
-        queryset = queryset.alias(
-            _quire_tag_count=Coalesce(Subquery(tag_count, output_field=IntegerField()), 0)
-        ).filter(_quire_tag_count__lte=preference.max_tags)
+        conditions.append(
+            GreaterThan(Coalesce(Subquery(tag_count, output_field=IntegerField()), 0), preference.max_tags)
+        )
     if preference.stale_wip_months:
         cutoff = (now or timezone.now()) - datetime.timedelta(days=30 * preference.stale_wip_months)
-        queryset = queryset.exclude(is_complete=False, updated_at__lt=cutoff)
+        conditions.append(Q(is_complete=False, updated_at__lt=cutoff))
+    return conditions
+
+
+def apply_mutes(queryset, preference: ReaderPreference | None, *, now: datetime.datetime | None = None):
+    """`queryset` (of works) without what the reader's rules hide; unchanged for a
+    guest (`preference` None) or a reader without rules."""
+    if not has_mutes(preference):
+        return queryset
+    for condition in _mute_conditions(preference, now):
+        queryset = queryset.exclude(condition)
     return queryset
+
+
+def only_muted(queryset, preference: ReaderPreference | None, *, now: datetime.datetime | None = None):
+    """The works of `queryset` that apply_mutes() would remove: those at least one
+    of the reader's rules hides (none for a guest or a reader without rules). Its
+    count is the "N works hidden by your mutes" of a list."""
+    if not has_mutes(preference):
+        return queryset.none()
+    conditions = _mute_conditions(preference, now)
+    hidden = Q(conditions[0])
+    for condition in conditions[1:]:
+        hidden |= Q(condition)
+    return queryset.filter(hidden)

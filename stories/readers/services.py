@@ -412,6 +412,16 @@ def preference_save(
     return preference
 
 
+def preference_set_default_filter(*, user: AbstractBaseUser, default_filter: str) -> ReaderPreference:
+    """Save `default_filter` (a query string of filter fields, readers.forms.
+    DefaultFilterForm; "" clears it) as what the works index applies when the reader
+    opens it bare."""
+    preference = preference_get_or_create(user=user)
+    preference.default_filter = default_filter
+    preference.save(update_fields=["default_filter"])
+    return preference
+
+
 def work_hide_for_reader(*, user: AbstractBaseUser, work: Work, hide: bool) -> None:
     preference = preference_get_or_create(user=user)
     if hide:

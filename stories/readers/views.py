@@ -20,6 +20,7 @@ from stories.core.access import work_for_reader
 from stories.core.paging import paginate
 from stories.core.requests import client_ip, done, form_errors, safe_next
 from stories.discovery.blurbs import attach_blurbs
+from stories.discovery.filters import filter_in_words
 from stories.models import (
     ApiToken,
     Bookmark,
@@ -33,7 +34,14 @@ from stories.models import (
 )
 from stories.readers import services as svc
 from stories.readers.comments import comment_location, comment_page_url
-from stories.readers.forms import BookmarkForm, CommentEditForm, CommentForm, PreferenceForm, ReportForm
+from stories.readers.forms import (
+    BookmarkForm,
+    CommentEditForm,
+    CommentForm,
+    DefaultFilterForm,
+    PreferenceForm,
+    ReportForm,
+)
 from stories.readers.unsubscribe import unsubscribe_user_id
 from stories.readers.work_page import KUDOS_SESSION_KEY
 
@@ -224,10 +232,16 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
 
 
 def _bookmark_page(request: HttpRequest, bookmarks):
-    """The requested page of `bookmarks`, newest first, of works this reader may open
-    (and of series), each work with its blurb."""
+    """The requested page of `bookmarks`, newest first, of works and series this
+    reader may open, each work with its blurb and each series with its creators."""
     visible = Work.objects.viewable_by(request.user).values("pk")
-    bookmarks = bookmarks.filter(Q(work__isnull=True) | Q(work__in=visible)).select_related("series", "user", "work")
+    series = Series.objects.visible_to(request.user).values("pk")
+    bookmarks = (
+        bookmarks.filter(Q(work__isnull=True) | Q(work__in=visible))
+        .filter(Q(series__isnull=True) | Q(series__in=series))
+        .select_related("series", "user", "work")
+        .prefetch_related("series__creators")
+    )
     page = paginate(request, bookmarks.order_by("-updated_at", "-id"), PER_PAGE)
     attach_blurbs([bookmark.work for bookmark in page if bookmark.work])
     return page
@@ -386,7 +400,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "stale_wip_months": preference.stale_wip_months,
         "muted_tags": ", ".join(preference.muted_tags.order_by("name").values_list("name", flat=True)),
         "muted_creators": ", ".join(preference.muted_creators.order_by("username").values_list("username", flat=True)),
-        "default_filter": preference.default_filter,
         "allow_guest_comments": preference.allow_guest_comments,
         "allow_creator_invitations": preference.allow_creator_invitations,
         "invitations_from": ", ".join(
@@ -398,9 +411,31 @@ def preferences(request: HttpRequest) -> HttpResponse:
         svc.preference_save(user=request.user, **form.cleaned_data)
         messages.success(request, "Preferences saved.")
         return redirect("stories:preferences")
-    hidden = preference.hidden_works.order_by("title")
-    tokens = ApiToken.objects.filter(user=request.user, revoked_at__isnull=True)
-    return render(request, "readers/preferences.html", {"form": form, "hidden_works": hidden, "tokens": tokens})
+    context = {
+        "form": form,
+        "hidden_works": preference.hidden_works.order_by("title"),
+        "tokens": ApiToken.objects.filter(user=request.user, revoked_at__isnull=True),
+        "default_filter": preference.default_filter,
+        "default_filter_words": filter_in_words(preference.default_filter),
+    }
+    return render(request, "readers/preferences.html", context)
+
+
+@login_required
+@require_POST
+def default_filter_save(request: HttpRequest) -> HttpResponse:
+    """Save the filters of the list the reader is on as their default filter (the
+    "Save these filters as my default" button), or clear it (an empty `filters`)."""
+    form = DefaultFilterForm(request.POST)
+    back = reverse("stories:work-list")
+    if not form.is_valid():
+        messages.error(request, "Your default filter was not saved: " + form_errors(form))
+        return redirect(safe_next(request, back))
+    saved = form.cleaned_data["filters"]
+    svc.preference_set_default_filter(user=request.user, default_filter=saved)
+    if saved:
+        return done(request, "Saved: these filters are your default when you open Works.", back)
+    return done(request, "Your default filter is cleared: Works opens with every work.", back)
 
 
 @login_required

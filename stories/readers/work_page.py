@@ -53,16 +53,7 @@ def work_page_reader_context(request: HttpRequest, work: Work, context: dict, *,
             )
     else:
         extra["kudos_given"] = work.pk in request.session.get(KUDOS_SESSION_KEY, [])
-    extra["bookmark_form"] = BookmarkForm(
-        initial={
-            "note": extra["bookmark"].note,
-            "tags": ", ".join(extra["bookmark"].tags),
-            "is_private": extra["bookmark"].is_private,
-            "for_later": extra["bookmark"].for_later,
-        }
-        if extra["bookmark"]
-        else None
-    )
+    extra["bookmark_form"] = BookmarkForm.for_bookmark(extra["bookmark"])
     extra.update(kudos_givers(work))
     if work.is_posted and not work.is_hidden and not is_creator:
         hit_record(work_id=work.pk, visitor=visitor_key(request))

@@ -469,6 +469,33 @@ class UploadForm(forms.Form):
     )
 
 
+class SeriesForm(forms.Form):
+    """A series' own words, as its creators edit them, with AO3's limits for a
+    series (title 255, description 1,250, notes 5,000 characters as a browser
+    counts them). Description and notes are Markdown, sanitised when saved."""
+
+    title = TextField(max_length=rules.MAX_TITLE)
+    description = TextField(
+        required=False,
+        max_length=MAX_SUMMARY,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the series is about. Markdown is allowed.",
+    )
+    notes = TextField(
+        required=False,
+        max_length=MAX_NOTES,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Anything readers should know before they start. Markdown is allowed.",
+    )
+    is_complete = forms.BooleanField(required=False, label="The series is complete")
+
+    def clean_title(self) -> str:
+        title = one_line(self.cleaned_data["title"])
+        if not title:
+            raise ValidationError("A series needs a title.")
+        return title
+
+
 class ReorderForm(forms.Form):
     """New positions for a work's chapters: one number field per chapter."""
 

@@ -24,7 +24,7 @@ from stories.discovery.blurbs import attach_blurbs
 from stories.discovery.filters import language_label
 from stories.importers import ImportFailed, parse_upload, review_messages
 from stories.importers.base import max_upload_bytes
-from stories.models import Category, Chapter, Rating, Tag, TaggedWork, TagKind, Warning, Work
+from stories.models import Category, Chapter, Rating, Series, Tag, TaggedWork, TagKind, Warning, Work
 from stories.readers.services import chapter_deletion_impact, work_deletion_impact
 from stories.tags.hints import tag_hints
 from stories.works import consent, rules, services
@@ -35,6 +35,7 @@ from stories.works.forms import (
     ChapterFormSet,
     LinkFormSet,
     ReorderForm,
+    SeriesForm,
     UploadForm,
     WorkForm,
     chapter_initial_from_draft,
@@ -457,6 +458,33 @@ def chapters_reorder(request: HttpRequest, work_id: int) -> HttpResponse:
     services.chapters_reorder(work_id=work.pk, chapter_ids=form.ordered_ids())
     messages.success(request, "The chapters are reordered.")
     return redirect("stories:work-edit", work.pk)
+
+
+def _series_for_creator(request: HttpRequest, series_id: int) -> Series:
+    """The series, if the signed-in user is one of its creators; Http404 otherwise
+    (moderators edit series in the admin)."""
+    series = Series.objects.filter(pk=series_id, creators=request.user).first() if series_id <= MAX_POSITION else None
+    if series is None:
+        raise Http404("No such series.")
+    return series
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def series_edit(request: HttpRequest, series_id: int) -> HttpResponse:
+    """A series' title, description, notes and complete status, for its creators."""
+    series = _series_for_creator(request, series_id)
+    initial = {
+        "title": series.title,
+        "description": series.description,
+        "notes": series.notes,
+        "is_complete": series.is_complete,
+    }
+    form = SeriesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.series_update(series=series, **form.cleaned_data)
+        return done(request, "The series is saved.", series.get_absolute_url())
+    return render(request, "works/series_form.html", {"series": series, "form": form})
 
 
 @login_required

@@ -337,6 +337,14 @@ def work_set_series(*, work: Work, series: Series | None, position: int | None =
         series_add_work(series=series, work=work, position=position)
 
 
+def series_update(*, series: Series, title: str, description: str, notes: str, is_complete: bool) -> Series:
+    """Save a series' title, description, notes (Markdown; rendered and sanitised
+    by Series.save) and whether it is complete. One row."""
+    series.title, series.description, series.notes, series.is_complete = title, description, notes, is_complete
+    series.save()
+    return series
+
+
 def series_remove_work(*, series: Series, work: Work) -> None:
     """Take the work out of the series; the other parts keep their numbers."""
     SeriesPart.objects.filter(series=series, work=work).delete()

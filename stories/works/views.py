@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET, require_POST
 from stories.core.access import is_creator, work_for_reader
 from stories.core.requests import safe_next
 from stories.discovery.blurbs import attach_blurbs
-from stories.discovery.query import reader_works
+from stories.discovery.query import NOT_LISTED, reader_works
 from stories.exporters import export_work, load_work_for_export
-from stories.models import Chapter, Series, SeriesPart, Work, WorkLink
+from stories.models import Bookmark, Chapter, Series, SeriesPart, Work, WorkLink
+from stories.readers.forms import BookmarkForm
 from stories.readers.mutes import reader_preference
 from stories.readers.work_page import DOWNLOAD_FORMATS, work_page_reader_context
 
@@ -142,21 +143,29 @@ def work_download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponse:
 
 
 def series_detail(request: HttpRequest, series_id: int) -> HttpResponse:
-    """A series in reading order: the parts this reader may see."""
+    """A series in reading order: the parts this reader may see, its creators,
+    description, notes and stats, and for a signed-in reader their subscription and
+    bookmark. A fixed number of queries however many parts it has."""
     # A series only drafts use is private to its creators (and moderators) until one is posted.
     series = get_object_or_404(Series.objects.visible_to(request.user).prefetch_related("creators"), pk=series_id)
     parts = list(
         SeriesPart.objects.filter(series=series, work__in=reader_works(request))
         .select_related("work")
+        .defer(*(f"work__{name}" for name in NOT_LISTED))
         .order_by("position")
     )
     works = [part.work for part in parts]
     attach_blurbs(works)
+    user = request.user
+    bookmark = Bookmark.objects.filter(user=user, series=series).first() if user.is_authenticated else None
     context = {
         "series": series,
         "parts": parts,
         "word_count": sum(work.word_count for work in works),
         "first_published": min((work.published_on for work in works), default=None),
         "last_updated": max((work.updated_at for work in works), default=None),
+        "is_series_creator": user.is_authenticated and any(c.pk == user.pk for c in series.creators.all()),
+        "bookmark": bookmark,
+        "bookmark_form": BookmarkForm.for_bookmark(bookmark),
     }
     return render(request, "works/series_detail.html", context)

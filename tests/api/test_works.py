@@ -81,7 +81,7 @@ def test_tags_series_and_people(client, author):
     character = factories.TagFactory(name="Uzumaki Naruto", kind="character")
     character.parents.add(canonical)
     work = factories.WorkFactory(creators=[author], tags=[synonym])
-    series = Series.objects.create(title="Saga")
+    series = Series.objects.create(title="Saga", notes="Read *slowly*.")
     series.creators.add(author)
     SeriesPart.objects.create(series=series, work=work, position=1)
     tag = client.get(f"/api/v1/tags/{canonical.slug}").json()
@@ -91,6 +91,7 @@ def test_tags_series_and_people(client, author):
     assert [t["slug"] for t in client.get("/api/v1/tags", {"kind": "fandom"}).json()["results"]] == [canonical.slug]
     saga = client.get(f"/api/v1/series/{series.pk}").json()
     assert [p["work"]["id"] for p in saga["parts"]] == [work.pk]
+    assert saga["notes_html"] == "<p>Read <em>slowly</em>.</p>"
     assert [s["title"] for s in client.get("/api/v1/users/author/series").json()["results"]] == ["Saga"]
     assert [w["id"] for w in client.get("/api/v1/users/author/works").json()["results"]] == [work.pk]
     assert client.get("/api/v1/users/nobody").status_code == 404

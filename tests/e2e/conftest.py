@@ -64,6 +64,22 @@ def phone_page(browser, live_server):
     context.close()
 
 
+def sized_page(browser, live_server, width: int):
+    """A new browser context `width` CSS px wide (a touch phone below 600) and its
+    page, as (context, page): the caller closes the context."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 844}, is_mobile=width < 600, has_touch=width < 600
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def no_sideways_scroll(page) -> bool:
+    """Whether the page fits its viewport's width (nothing to scroll sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def screenshot(page, name: str) -> Path:
     """Save a PNG under test-results/ for a person to look at."""
     SCREENSHOTS.mkdir(exist_ok=True)

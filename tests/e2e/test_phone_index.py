@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from stories.models import TagKind
 from tests import factories
+from tests.e2e.conftest import no_sideways_scroll, sized_page
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,15 +35,6 @@ def shelf(settings):
     cache.clear()
 
 
-def _page(browser, live_server, width):
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 844}, is_mobile=width < 600, has_touch=width < 600
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
 def small_targets(page) -> list[str]:
     return page.evaluate(
         """(selector) => [...document.querySelectorAll(selector)].filter(el => {
@@ -53,13 +45,9 @@ def small_targets(page) -> list[str]:
     )
 
 
-def no_sideways_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 def test_reader_excludes_a_warning_from_the_top_of_the_index(browser, live_server, shelf, width):
-    context, page = _page(browser, live_server, width)
+    context, page = sized_page(browser, live_server, width)
     try:
         page.goto("/works/")
         sidebar = page.locator("#filters")
@@ -92,7 +80,7 @@ def test_reader_excludes_a_warning_from_the_top_of_the_index(browser, live_serve
 
 @pytest.mark.parametrize("width", [320, 390, 1280])
 def test_no_sideways_scrolling_with_long_words(browser, live_server, shelf, width):
-    context, page = _page(browser, live_server, width)
+    context, page = sized_page(browser, live_server, width)
     try:
         for url in ["/works/", "/works/?tag=naruto&page=2", "/", "/tags/", "/search/?q=title"]:
             page.goto(url)

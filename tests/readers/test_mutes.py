@@ -86,21 +86,13 @@ def test_preferences_form_saves_mutes_and_rejects_unknown_names(client, reader):
     assert not ReaderPreference.objects.filter(user=reader, muted_tags__isnull=False).exists()
     client.post(
         url,
-        {"muted_tags": "crossover", "muted_creators": "someone", "max_tags": "10", "default_filter": "?sort=title"},
+        {"muted_tags": "crossover", "muted_creators": "someone", "max_tags": "10"},
     )
     preference = ReaderPreference.objects.get(user=reader)
     assert [t.name for t in preference.muted_tags.all()] == ["Crossover"]
     assert [u.username for u in preference.muted_creators.all()] == ["someone"]
-    assert preference.max_tags == 10 and preference.default_filter == "sort=title"
+    assert preference.max_tags == 10
     assert preference.show_content_notices is False
-
-
-@pytest.mark.parametrize("bad", ["https://evil.example/?a=b", "justtext", "a=b\nc=d"])
-def test_bad_default_filter_is_refused(client, reader, bad):
-    client.force_login(reader)
-    response = client.post(reverse("stories:preferences"), {"default_filter": bad})
-    assert response.status_code == 200 and "errorlist" in response.content.decode()
-    assert not ReaderPreference.objects.filter(user=reader).exclude(default_filter="").exists()
 
 
 def test_default_filter_applies_to_the_bare_index(client, reader, prefs):
