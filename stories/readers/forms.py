@@ -84,15 +84,20 @@ def _names(raw: str) -> list[str]:
     return [name for name in (one_line(part) for part in raw.split(",")) if name]
 
 
-def _users_named(raw: str) -> list:
-    """The users named in comma-separated `raw`; ValidationError naming every
-    username that matches no one."""
-    names = _names(raw)
-    users = list(User.objects.filter(username__in=names))
-    unknown = sorted(set(names) - {u.username for u in users})
-    if unknown:
-        raise forms.ValidationError("No user named: " + ", ".join(unknown))
-    return users
+class UsernamesField(forms.CharField):
+    """Comma-separated usernames (at most 5,000 characters) -> the list of those users.
+    ValidationError names every username that matches no one."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, max_length=5000, **kwargs)
+
+    def clean(self, value) -> list:
+        names = _names(super().clean(value))
+        users = list(User.objects.filter(username__in=names))
+        unknown = sorted(set(names) - {u.username for u in users})
+        if unknown:
+            raise forms.ValidationError("No user named: " + ", ".join(unknown))
+        return users
 
 
 class PreferenceForm(forms.Form):
@@ -111,11 +116,8 @@ class PreferenceForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Comma separated tag names; works with these tags (or their synonyms) are hidden everywhere.",
     )
-    muted_creators = forms.CharField(
-        label="Muted authors",
-        required=False,
-        max_length=5000,
-        help_text="Comma separated usernames; their works are hidden everywhere.",
+    muted_creators = UsernamesField(
+        label="Muted authors", help_text="Comma separated usernames; their works are hidden everywhere."
     )
     allow_guest_comments = forms.BooleanField(label="Allow comments from guests on my works", required=False)
     allow_creator_invitations = forms.BooleanField(
@@ -123,11 +125,8 @@ class PreferenceForm(forms.Form):
         required=False,
         help_text="Off: only the people listed below may invite you. You accept or decline each invitation.",
     )
-    invitations_from = forms.CharField(
-        label="People who may always invite me to co-create",
-        required=False,
-        max_length=5000,
-        help_text="Comma separated usernames.",
+    invitations_from = UsernamesField(
+        label="People who may always invite me to co-create", help_text="Comma separated usernames."
     )
 
     def clean_muted_tags(self) -> list[Tag]:
@@ -143,12 +142,6 @@ class PreferenceForm(forms.Form):
         if unknown:
             raise forms.ValidationError("No tag named: " + ", ".join(unknown))
         return tags
-
-    def clean_muted_creators(self) -> list:
-        return _users_named(self.cleaned_data["muted_creators"])
-
-    def clean_invitations_from(self) -> list:
-        return _users_named(self.cleaned_data["invitations_from"])
 
 
 class DefaultFilterForm(forms.Form):
