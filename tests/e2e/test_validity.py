@@ -264,6 +264,14 @@ def test_every_page_kind_has_no_serious_axe_violations(browser, live_server, sit
     context, page = _browser_page(browser, live_server, width)
     problems, seen = [], 0
     try:
+        # The checker sees what it should: an image with no text and two tiny links side by side.
+        page.set_content(
+            '<html lang="en"><title>t</title><main><img src="data:,">'
+            '<a href="#a" style="display:inline-block;width:10px;height:10px">a</a>'
+            '<a href="#b" style="display:inline-block;width:10px;height:10px">b</a></main>'
+        )
+        found = {v["id"] for v in axe.run(page, options=options).response["violations"]}
+        assert {"image-alt", "target-size"} <= found, found
         for name, _html in tour(page, site):
             seen += 1
             for violation in axe.run(page, options=options).response["violations"]:
@@ -280,6 +288,19 @@ def test_every_page_kind_has_no_serious_axe_violations(browser, live_server, sit
     assert not problems, "\n".join(problems)
 
 
+# The innermost elements that reach past the viewport's right edge: what to fix.
+_WIDEST_JS = """() => {
+  const wide = node => { const r = document.createRange(); r.selectNodeContents(node);
+    return [...r.getClientRects()].some(rect => rect.right > document.documentElement.clientWidth + 0.5); };
+  const texts = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) if (walker.currentNode.textContent.trim() && wide(walker.currentNode))
+    texts.push(walker.currentNode.parentElement);
+  const boxes = [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5);
+  const name = e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).trim().split(/ +/).join('.') : '');
+  return [...new Set([...texts, ...boxes.slice(-3)])].slice(0, 5).map(e => name(e.parentElement) + ' > ' + name(e));
+}"""
+
+
 def test_no_page_kind_scrolls_sideways_at_320_px(browser, live_server, site):
     context, page = _browser_page(browser, live_server, 320)
     folder = Path(os.environ.get("QUIRE_SHOTS", SCREENSHOTS))
@@ -288,7 +309,8 @@ def test_no_page_kind_scrolls_sideways_at_320_px(browser, live_server, site):
         for name, _html in tour(page, site):
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 320:
-                wide.append(f"{name}: {width} px wide")
+                culprits = page.evaluate(_WIDEST_JS)
+                wide.append(f"{name}: {width} px wide, from {culprits}")
                 folder.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(folder / f"too-wide-{name.replace(' ', '-')}.png"))
     finally:
