@@ -90,6 +90,7 @@ VNU_SHA256 := 5970d3ffca91a627cf0965e5d91bb2e4242307c29292998de0b419d6a901b2b7
 VNU_JAR := var/tools/vnu-$(VNU_VERSION).jar
 $(VNU_JAR):
 	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	@rm -rf var/tools/vnu-download && mkdir -p var/tools/vnu-download
 	cd var/tools/vnu-download && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null
 	echo "$(VNU_SHA256)  var/tools/vnu-download/vnu-jar-$(VNU_VERSION).tgz" | sha256sum --check --quiet
