@@ -75,7 +75,9 @@ def site():
     bookmark_save(user=reader, work=work, note="Read again in winter.", tags=["cozy", LONG_WORD])
     bookmark_save(user=reader, work=sequel, for_later=True)
     reading_position_record(user=reader, work=work, chapter=chapter, keep_later=True)
-    yield {"author": author, "reader": reader, "work": work, "mature": mature, "series": series, "tag": long_tag}
+    yield {"author": author, "reader": reader, "work": work, "mature": mature, "series": series, "tag": long_tag} | {
+        "comment": first
+    }
     cache.clear()
 
 
@@ -160,17 +162,24 @@ def _pages(page, site) -> Iterator[tuple[str, tuple[int, str]]]:
         ),
     )
     yield "guest csrf-failure", html
+    page.goto("/accounts/password_reset/")
+    page.get_by_label("Email").fill(site["reader"].email)
+    yield "guest password-reset-sent", _submit(page, page.get_by_role("button", name="Send me the link").click)
 
     _log_in(page, site["reader"].username)
     # The signed-in reader: the same work and lists, and the pages only a member has.
     reader = {"work": work_url, "chapter-3": f"{work_url}chapters/3/", "entire-work": f"{work_url}?view=full"}
     reader |= {"series": series.get_absolute_url(), "bookmarks": f"/users/{site['reader'].username}/bookmarks/"}
-    reader |= {"not-found": "/works/999999/"}
+    reader |= {"not-found": "/works/999999/", "report": f"/report/work/{work.pk}/"}
+    reader |= {"comment-edit": f"/comments/{site['comment'].pk}/edit/"}
     for path in ("/", "/works/", "/later/", "/history/", "/inbox/", "/subscriptions/", "/preferences/", "/drafts/"):
         reader[path.strip("/") or "home"] = path
     reader |= {"post": "/post/", "upload": "/post/upload/"}
     for name, url in reader.items():
         yield f"reader {name}", _goto(page, url)
+    page.locator(".user-menu summary").click()
+    yield "reader logged-out", _submit(page, page.get_by_role("button", name="Log out").click)
+    _log_in(page, site["reader"].username)
 
     page.goto("/post/")
     page.get_by_label("Title:", exact=True).fill(f"Preview of {LONG_WORD}")
