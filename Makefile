@@ -14,7 +14,7 @@ DBCTL := $(BIN)/python -m archive.dbctl
 # the live server used by browser tests serves unhashed static files.
 TEST_ENV := DEBUG=0 QUIRE_PLAIN_STATIC=1 SECRET_KEY=test-only-secret-key SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0
 
-.PHONY: run worker worker-background dev stop psql backup restore test test-smoke lint format bench bench-cpu bench-data wrk migrations-check venv browser epubcheck static migrate
+.PHONY: run worker worker-background dev stop psql backup restore test test-smoke check-pages lint format bench bench-cpu bench-data wrk migrations-check venv browser epubcheck vnu static migrate
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,14 +83,37 @@ browser:
 epubcheck:
 	@test -f /usr/share/java/epubcheck.jar || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck; }
 
-test: venv browser epubcheck
+# The Nu HTML Checker (vnu.jar) for the page-validity tests, from the npm registry's
+# vnu-jar package at a pinned version, checked against its SHA-256; it needs a Java runtime.
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 5970d3ffca91a627cf0965e5d91bb2e4242307c29292998de0b419d6a901b2b7
+VNU_JAR := var/tools/vnu-$(VNU_VERSION).jar
+$(VNU_JAR):
+	@command -v java >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless; }
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
+	@rm -rf var/tools/vnu-download && mkdir -p var/tools/vnu-download
+	cd var/tools/vnu-download && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null
+	echo "$(VNU_SHA256)  var/tools/vnu-download/vnu-jar-$(VNU_VERSION).tgz" | sha256sum --check --quiet
+	tar -xzf var/tools/vnu-download/vnu-jar-$(VNU_VERSION).tgz -C var/tools/vnu-download package/build/dist/vnu.jar
+	mv var/tools/vnu-download/package/build/dist/vnu.jar $@
+	rm -rf var/tools/vnu-download
+
+vnu: $(VNU_JAR)
+
+test: venv browser epubcheck vnu
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(TEST_ENV) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+	$(TEST_ENV) VNU_JAR=$(VNU_JAR) $(BIN)/pytest --create-db $(PYTEST_ARGS)
 
 test-smoke: venv
 	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(BIN)/python manage.py migrate --noinput
 	$(TEST_ENV) $(BIN)/pytest --create-db -m smoke $(PYTEST_ARGS)
+
+# Every page kind, guest and signed in: the Nu HTML Checker, axe-core at 390 and 1280 px,
+# and no sideways scrolling at 320 px (tests/e2e/test_validity.py; `make test` runs them too).
+check-pages: venv browser vnu
+	$(TEST_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(TEST_ENV) VNU_JAR=$(VNU_JAR) $(BIN)/pytest --create-db -m validity $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check .

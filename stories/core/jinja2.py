@@ -32,7 +32,7 @@ def _link(href: str, text: str, rel: str = "") -> Markup:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _iso_datetime(value: datetime.datetime) -> str:
+def iso_datetime(value: datetime.datetime) -> str:
     """ISO 8601 in the current time zone, to the second: a valid HTML `datetime`
     value (which allows at most three digits of a fraction; Django's |date:"c" gives six)."""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
@@ -54,5 +54,5 @@ def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
     env.globals.update(link=_link)
-    env.filters.update(intcomma=_intcomma, iso_datetime=_iso_datetime, day_month_year=_day_month_year)
+    env.filters.update(intcomma=_intcomma, iso_datetime=iso_datetime, day_month_year=_day_month_year)
     return env

@@ -8,7 +8,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stories.core.jinja2 import _day_month_year, _iso_datetime, _link
+from stories.core.jinja2 import _day_month_year, _link, iso_datetime
 
 MOMENTS = st.datetimes(
     min_value=datetime.datetime(1970, 1, 2), max_value=datetime.datetime(2200, 1, 1), timezones=st.just(datetime.UTC)
@@ -20,7 +20,7 @@ def test_dates_read_as_djangos_date_filter_reads_them(moment, zone):
     with timezone.override(zoneinfo.ZoneInfo(zone)):
         # As a Django template shows it: converted to the current time zone, then formatted.
         assert _day_month_year(moment) == date_filter(timezone.localtime(moment), "j M Y")
-        iso = _iso_datetime(moment)
+        iso = iso_datetime(moment)
         assert datetime.datetime.fromisoformat(iso) == moment.replace(microsecond=0)
         assert "." not in iso  # HTML's datetime allows no six-digit fraction
 
