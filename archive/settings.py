@@ -270,6 +270,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Quire <noreply@localhost>")
 QUIRE_MAX_UPLOAD_MB = env_int("QUIRE_MAX_UPLOAD_MB", 10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = QUIRE_MAX_UPLOAD_MB * 1024 * 1024 + 1024 * 1024
+# The most time (seconds) reading one upload, rendering one text or building one
+# download may take (core/limits.py); past it the author or reader is told so.
+QUIRE_TEXT_SECONDS = env_int("QUIRE_TEXT_SECONDS", 8)
 # The review form of an uploaded work carries every chapter (6 fields each, up to 200).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 QUIRE_WORKS_PER_PAGE = 20

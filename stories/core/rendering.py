@@ -2,16 +2,26 @@
 
 Everything a reader sees of an author's writing passes through `sanitise()`:
 no script, no event handlers, no style attributes, only http(s)/mailto links.
+
+Rendering is bounded (core.limits): text nested too deep, or too slow to convert,
+raises LimitExceeded from `render_checked()` (the forms show its message), while
+`render()` and `render_inline_markdown()`, used when saving, never take longer than
+the budget and never raise: such text is shown as plain paragraphs, and logged.
 """
 
 import functools
 import html
+import logging
 import re
 import threading
 import unicodedata
 
 import markdown
 import nh3
+
+from stories.core.limits import LimitExceeded, html_depth_problem, markdown_problem, text_seconds, time_limit
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "del", "details", "dd", "div", "dl",
@@ -191,19 +201,90 @@ def _paragraph_or_break(match: re.Match) -> str:
     return "<hr>" if is_scene_break(text) else match.group()
 
 
+FORMAT_NAMES = {"text": "plain text", "html": "HTML", "markdown": "Markdown", "inline": "Markdown"}
+
+
+def render_checked(text: str, text_format: str, what: str = "The text") -> str:
+    """Sanitised HTML of `text` in `text_format` ("text", "html", "markdown", or
+    "inline" for summaries, notes and comments), within core.limits' bounds: raises
+    LimitExceeded, whose message starts with `what`, for HTML nested too deep,
+    Markdown nested or bracketed too much, or a conversion slower than
+    QUIRE_TEXT_SECONDS. Cached for a few texts, so a form that checks a chapter and
+    the save that follows render it once."""
+    rendered = _render_bounded(text, text_format)
+    if isinstance(rendered, LimitExceeded):
+        raise LimitExceeded(what + str(rendered).removeprefix("The text"))
+    return rendered
+
+
+def render_problem(text: str, text_format: str, *, what: str = "The text") -> str | None:
+    """The reason `text` cannot be rendered within the bounds (a sentence naming the
+    limit), or None; the rendering is kept for the save that follows."""
+    try:
+        render_checked(text, text_format, what)
+    except LimitExceeded as error:
+        return str(error)
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _render_bounded(text: str, text_format: str) -> str | LimitExceeded:
+    """The rendering, or the LimitExceeded it ran into (returned, so the cache keeps
+    it too: a text that took the whole budget once is not tried again)."""
+    try:
+        return _render_within_limits(text, text_format)
+    except LimitExceeded as error:
+        return error
+
+
+def _render_within_limits(text: str, text_format: str) -> str:
+    if text_format in {"markdown", "inline"}:
+        problem = markdown_problem(text) or html_depth_problem(text, what="The text")
+    elif text_format == "html":
+        problem = html_depth_problem(text, what="The text")
+    else:
+        problem = None
+    if problem:
+        raise LimitExceeded(problem)
+    seconds = text_seconds()
+    message = (
+        f"The text took longer than {seconds:g} seconds to read as {FORMAT_NAMES.get(text_format, text_format)}, "
+        "the most Quire spends on one text. Simplify its formatting, or choose the plain text format."
+    )
+    with time_limit(message, seconds=seconds):
+        if text_format == "text":
+            return render_text(text)
+        if text_format == "html":
+            return render_html(text)
+        if text_format == "inline":
+            return render_markdown(text, keep_line_breaks=True) if text.strip() else ""
+        return render_markdown(text)
+
+
 def render(text: str, text_format: str) -> str:
-    if text_format == "text":
-        return render_text(text)
-    if text_format == "html":
-        return render_html(text)
-    return render_markdown(text)
+    """Sanitised HTML of a chapter's text; text past the bounds (which the forms
+    refuse, so it comes only from other paths) is shown as plain paragraphs."""
+    try:
+        return render_checked(text, text_format)
+    except LimitExceeded as error:
+        return _render_plain_fallback(text, text_format, error)
 
 
 def render_inline_markdown(text: str) -> str:
     """For summaries, notes and comments: Markdown, sanitised; empty stays empty.
     A single line break stays a line break here: notes are written line by line
     (an author's note and its sign-off), not as reflowed prose."""
-    return render_markdown(text, keep_line_breaks=True) if text.strip() else ""
+    try:
+        return render_checked(text, "inline")
+    except LimitExceeded as error:
+        return _render_plain_fallback(text, "inline", error)
+
+
+def _render_plain_fallback(text: str, text_format: str, error: LimitExceeded) -> str:
+    logger.warning("Text shown as plain text: %s", error)
+    if text_format == "html":
+        text = html.unescape(TAG_RE.sub(" ", text))
+    return render_text(text)
 
 
 def count_words(rendered_html: str) -> int:

@@ -102,7 +102,11 @@ def check_size(data: bytes) -> None:
 
 
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# The controls the post form drops (works.rules.CONTROL_RE, C0 part): the review
+# drops them too, and says so, so that what the author checks is what posts.
+DROPPED_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")
 C1_RE = re.compile(r"[\x80-\x9f]")
+BINARY_MESSAGE = "This looks like a binary file, not text. Upload .txt, .md, .html or .epub."
 
 
 def decode_text(data: bytes) -> str:
@@ -111,10 +115,12 @@ def decode_text(data: bytes) -> str:
 
 
 def read_text(data: bytes) -> tuple[str, list[str]]:
-    """Bytes -> (text, repairs). UTF-8 (with or without BOM), UTF-16 with a BOM,
-    Windows-1252, and UTF-8 with stray Windows-1252 bytes are read; mojibake
-    ("donâ€™t") is repaired with ftfy. `repairs` says in words what was changed, for
-    the review form. Binary data and undecodable UTF-16 raise ImportFailed."""
+    """Bytes -> (text, repairs). UTF-8 (with or without BOM), UTF-16 with a BOM or
+    without one (told by its zero bytes, see utf16_without_bom), Windows-1252, and
+    UTF-8 with stray Windows-1252 bytes are read; mojibake ("donâ€™t") is repaired
+    with ftfy; a few control characters (NUL...) anywhere in the file are dropped.
+    `repairs` says in words what was changed, for the review form. Binary data
+    (control characters all through it) and undecodable UTF-16 raise ImportFailed."""
     repairs: list[str] = []
     legacy = False
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -122,8 +128,16 @@ def read_text(data: bytes) -> tuple[str, list[str]]:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportFailed("The file says it is UTF-16 but is not valid UTF-16.") from None
+    elif encoding := utf16_without_bom(data):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise ImportFailed(
+                "The file looks like UTF-16 text without a byte-order mark, but it is not valid UTF-16. "
+                "Save it again as UTF-8."
+            ) from None
     elif b"\x00" in data[:8192]:
-        raise ImportFailed("This looks like a binary file, not text. Upload .txt, .md, .html or .epub.")
+        raise ImportFailed(BINARY_MESSAGE)
     else:
         try:
             text = data.decode("utf-8-sig")
@@ -134,17 +148,43 @@ def read_text(data: bytes) -> tuple[str, list[str]]:
             legacy = True
             if _looks_mixed(data):
                 repairs.append("Some characters were saved in two different encodings (UTF-8 and Windows-1252).")
-    sample = text[:20000]
-    if sample and len(CONTROL_RE.findall(sample)) > max(3, len(sample) // 200):
-        raise ImportFailed("This looks like a binary file, not text. Upload .txt, .md, .html or .epub.")
+    # The whole text is checked, a stretch at a time, not only its start: a file may
+    # turn binary after its first pages.
+    for start in range(0, len(text), 20000):
+        stretch = text[start : start + 20000]
+        if len(CONTROL_RE.findall(stretch)) > max(3, len(stretch) // 200):
+            raise ImportFailed(BINARY_MESSAGE)
+    text, dropped = DROPPED_CONTROL_RE.subn("", text)
+    if dropped:
+        noun = "character" if dropped == 1 else "characters"
+        repairs.append(
+            f"Removed {dropped} invisible control {noun} (such as NUL) that a web page cannot show or store."
+        )
     text, fixed = repair_mojibake(text)
     if legacy and C1_RE.search(text):
         # Bytes that are neither UTF-8 nor defined in Windows-1252 (0x81, 0x8D, 0x8F,
         # 0x90, 0x9D on their own): some other encoding, which Quire would misread.
-        raise ImportFailed(
-            "The text encoding is not one Quire reads (UTF-8, UTF-16 with BOM, or Windows-1252)."
-        ) from None
+        raise ImportFailed("The text encoding is not one Quire reads (UTF-8, UTF-16 or Windows-1252).") from None
     return text, repairs + fixed
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """ "utf-16-le" or "utf-16-be" when the bytes read as UTF-16 text that lacks its
+    byte-order mark, else None. Text in a Latin script has a zero in every other
+    byte in UTF-16 (the high byte of each character) and almost never in the others;
+    the side the zeros fall on gives the byte order. Scripts with no zero bytes in
+    UTF-16 (CJK) cannot be told this way and are not guessed."""
+    sample = data[:8192]
+    sample = sample[: len(sample) // 2 * 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.4 * pairs and even <= 0.05 * pairs + 1:
+        return "utf-16-le"
+    if even >= 0.4 * pairs and odd <= 0.05 * pairs + 1:
+        return "utf-16-be"
+    return None
 
 
 def _looks_mixed(data: bytes) -> bool:

@@ -55,6 +55,7 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
 }
 HTML_TYPES = {"application/xhtml+xml", "text/html", "application/x-dtbook+xml"}
+ENTITY_DECLARATION_RE = re.compile(rb"<!ENTITY", re.IGNORECASE)
 BAD_NAME_RE = re.compile(r"(^|/)\.\.(/|$)|^/|^[A-Za-z]:|\\|\x00")
 
 
@@ -144,9 +145,18 @@ class SafeEpub:
         return b"".join(chunks)
 
     def xml(self, name: str) -> etree._Element:
+        raw = self.read(name)
+        if ENTITY_DECLARATION_RE.search(raw):
+            # Not expanded (resolve_entities=False), but not silently dropped either:
+            # a package whose names come from entities reads as one with no pages.
+            raise ImportFailed(
+                f"The EPUB's {name[:80]} declares its own entities in a DTD (<!ENTITY …>). Quire does not "
+                "expand entities in an EPUB's package files, since a few lines of them can expand to gigabytes "
+                "(an “entity expansion”, as in the “billion laughs” attack); the EPUB was not read."
+            )
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, recover=True)
         try:
-            root = etree.fromstring(self.read(name), parser=parser)
+            root = etree.fromstring(raw, parser=parser)
         except etree.XMLSyntaxError:
             root = None
         if root is None:
@@ -160,6 +170,8 @@ class SafeEpub:
         except ImportFailed:
             text, repairs = raw.decode("utf-8", errors="replace"), []
         self.repairs += [r for r in repairs if r not in self.repairs]
+        text = html_importer.without_internal_subset(text, what=f"The EPUB's {name[:80]}")
+        html_importer.check_depth(text, what=f"The EPUB's {name[:80]}")
         return html_importer.soup_from_text(text)
 
     def opf_path(self) -> str:
@@ -181,12 +193,34 @@ class SafeEpub:
             href = (item.get("href") or "").split("#")[0]
             path = posixpath.normpath(posixpath.join(base, _unquote(href))) if href else ""
             manifest[item.get("id")] = (path, item.get("media-type", ""))
-        paths = []
-        for ref in package.iterfind(".//opf:spine/opf:itemref", NS):
+        paths, missing = [], []
+        refs = list(package.iterfind(".//opf:spine/opf:itemref", NS))
+        for ref in refs:
             path, media_type = manifest.get(ref.get("idref"), ("", ""))
             is_page = media_type in HTML_TYPES or path.endswith((".xhtml", ".html", ".htm"))
-            if path and path in self.names and is_page and path not in paths:
+            if path and is_page and path not in self.names:
+                missing.append(path)
+            elif path and is_page and path not in paths:
                 paths.append(path)
+        if missing and not paths:
+            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            raise ImportFailed(
+                f"The EPUB's reading order lists {len(missing)} page{'s' if len(missing) > 1 else ''} that "
+                f"{'are' if len(missing) > 1 else 'is'} not in the file ({shown[:300]}); it is incomplete."
+            )
+        if missing:
+            noun = "page" if len(missing) == 1 else "pages"
+            self.repairs.append(
+                f"The EPUB's reading order lists {len(missing)} {noun} missing from the file "
+                f"({', '.join(missing[:3])[:200]}); the rest was read. Check that no chapter is missing."
+            )
+        if not refs:
+            raise ImportFailed("The EPUB's reading order (spine) lists no pages.")
+        if not paths:
+            raise ImportFailed(
+                "The EPUB's reading order (spine) lists no pages Quire can read (XHTML or HTML); "
+                f"it lists {len(refs)} item{'s' if len(refs) > 1 else ''} of other kinds."
+            )
         return paths
 
 

@@ -23,6 +23,7 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from stories.core.limits import html_depth_problem
 from stories.core.rendering import TAG_RE, render_inline_markdown, sanitise
 from stories.exporters.common import html_to_markdown, html_to_text
 from stories.importers.base import (
@@ -32,6 +33,7 @@ from stories.importers.base import (
     WorkDraft,
     check_size,
     find_links,
+    max_upload_bytes,
     parse_categories,
     parse_date,
     parse_rating,
@@ -41,6 +43,7 @@ from stories.importers.base import (
 )
 from stories.importers.fields import chapter_title, parse_language, parse_series, suggest_fandoms
 
+HTML_ENTITY_NAMES = {name.rstrip(";") for name in html_module.entities.html5}
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
 
@@ -48,6 +51,8 @@ def parse(data: bytes) -> WorkDraft:
     """Read an AO3 download, a FanFicFare file or any HTML page into a WorkDraft."""
     check_size(data)
     text, repairs = read_text(data)
+    text = without_internal_subset(text, what="The file")
+    check_depth(text, what="The file's HTML")
     soup = soup_from_text(text)
     if soup.body is None or not soup.get_text(strip=True):
         raise ImportFailed("The HTML file has no text in it.")
@@ -61,6 +66,73 @@ def parse(data: bytes) -> WorkDraft:
         draft = parse_plain(soup)
     draft.repairs = repairs
     return finish(draft)
+
+
+DOCTYPE_SUBSET_RE = re.compile(
+    r"\A\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*(?P<doctype><!DOCTYPE\s[^\[>]*\[(?P<subset>.*?)\]\s*>)",
+    re.IGNORECASE | re.DOTALL,
+)
+ENTITY_DECL_RE = re.compile(
+    r"<!ENTITY\s+(?P<parameter>%\s+)?(?P<name>[^\s\"']+)\s+(?P<rest>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>", re.DOTALL
+)
+ENTITY_VALUE_RE = re.compile(r"^\s*(?:\"(?P<double>[^\"]*)\"|'(?P<single>[^']*)')\s*$", re.DOTALL)
+ENTITY_REFERENCE_RE = re.compile(r"[&%](?P<name>[A-Za-z_][\w.-]*);")
+ENTITY_EXPANSION = (
+    "{what} declares its own entities in a DTD ({detail}); Quire does not expand entities that refer to "
+    "other entities or to outside files, since a few lines of them can expand to gigabytes (an “entity "
+    "expansion”, as in the “billion laughs” attack). Save it again without the <!DOCTYPE …[ … ]> block."
+)
+
+
+def without_internal_subset(text: str, *, what: str) -> str:
+    """The text of an (X)HTML document with its internal DTD subset taken out:
+    `<!DOCTYPE html [ <!ENTITY name "value"> ]>`. HTML parsers do not read a subset,
+    so its `]>` and everything after it would land in the story text (and the head's
+    title with it). Entities it declares as plain text ("&#160;", "Jane") are
+    expanded, once; entities that refer to other entities, parameter entities and
+    external ones (SYSTEM/PUBLIC) are refused with ImportFailed naming the cause, as
+    is an expansion past the upload size limit."""
+    match = DOCTYPE_SUBSET_RE.match(text)
+    if match is None:
+        return text
+    entities: dict[str, str] = {}
+    for declaration in ENTITY_DECL_RE.finditer(match.group("subset")):
+        name = declaration.group("name")
+        value = ENTITY_VALUE_RE.match(declaration.group("rest"))
+        if declaration.group("parameter") or value is None:
+            raise ImportFailed(ENTITY_EXPANSION.format(what=what, detail=f"the entity “{name[:40]}” is not plain text"))
+        value = value.group("double") if value.group("double") is not None else value.group("single")
+        nested = [m.group("name") for m in ENTITY_REFERENCE_RE.finditer(value) if m.group()[0] == "%" or m.group(
+            "name"
+        ) not in HTML_ENTITY_NAMES]  # fmt: skip
+        if nested:
+            raise ImportFailed(ENTITY_EXPANSION.format(what=what, detail=f"“{name[:40]}” refers to “{nested[0][:40]}”"))
+        entities[name] = value
+    body = text[match.end() :]
+    if entities:
+        budget = max_upload_bytes()
+        grown = 0
+
+        def expand(reference: re.Match) -> str:
+            nonlocal grown
+            value = entities.get(reference.group("name"))
+            if value is None or reference.group()[0] == "%":
+                return reference.group()
+            grown += len(value)
+            if grown > budget:
+                raise ImportFailed(ENTITY_EXPANSION.format(what=what, detail="they expand past the upload size limit"))
+            return value
+
+        body = ENTITY_REFERENCE_RE.sub(expand, body)
+    return text[: match.start("doctype")] + body
+
+
+def check_depth(text: str, *, what: str) -> None:
+    """ImportFailed naming the limit when the markup nests deeper than core.limits
+    allows; checked before any parser sees it (their time grows with the depth)."""
+    problem = html_depth_problem(text, what=what, xml_empty_tags=True)
+    if problem:
+        raise ImportFailed(problem)
 
 
 def soup_from_text(text: str) -> BeautifulSoup:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils import timezone
 
+from stories.core.rendering import render_problem
 from stories.core.text import one_line
 from stories.importers.base import ChapterDraft, LinkDraft, WorkDraft
 from stories.models import Category, Rating, Series, TextFormat, Warning, Work, WorkLink
@@ -64,6 +65,16 @@ class TextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return rules.normalise_newlines(value) if isinstance(value, str) else value
+
+
+class MarkdownField(TextField):
+    """A TextField shown as Markdown (summaries and notes): text past the rendering
+    bounds (core.limits: nesting, brackets, time) is refused with the limit named."""
+
+    def validate(self, value):
+        super().validate(value)
+        if value and (problem := render_problem(value, "inline", what="This text")):
+            raise ValidationError(problem)
 
 
 def split_tags(value: str) -> list[str]:
@@ -130,17 +141,17 @@ class WorkForm(forms.Form):
             "Each is invited and shows as a creator only after accepting."
         ),
     )
-    summary = TextField(
+    summary = MarkdownField(
         required=False,
         max_length=MAX_SUMMARY,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Markdown. At most 1,250 characters.",
     )
     disclaimer = TextField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}))
-    notes = TextField(
+    notes = MarkdownField(
         required=False, max_length=MAX_NOTES, label="Beginning notes", widget=forms.Textarea(attrs={"rows": 3})
     )
-    end_notes = TextField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
+    end_notes = MarkdownField(required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 3}))
     rating = forms.ChoiceField(choices=Rating.choices, initial=Rating.NOT_RATED)
     warnings = forms.MultipleChoiceField(
         choices=Warning.choices, widget=forms.CheckboxSelectMultiple, label="Archive warnings"
@@ -399,10 +410,10 @@ LinkFormSet = formset_factory(LinkForm, extra=1, max_num=20, validate_max=True)
 
 class ChapterForm(forms.Form):
     title = forms.CharField(required=False, max_length=255, label="Chapter title")
-    summary = TextField(
+    summary = MarkdownField(
         required=False, max_length=MAX_SUMMARY, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter summary"
     )
-    notes = TextField(
+    notes = MarkdownField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter notes"
     )
     body_format = forms.ChoiceField(
@@ -415,7 +426,7 @@ class ChapterForm(forms.Form):
         label="Chapter text",
         error_messages={"required": "A chapter needs some text."},
     )
-    end_notes = TextField(
+    end_notes = MarkdownField(
         required=False, max_length=MAX_NOTES, widget=forms.Textarea(attrs={"rows": 2}), label="Chapter end notes"
     )
 
@@ -427,6 +438,15 @@ class ChapterForm(forms.Form):
         if not body.strip():
             raise ValidationError("A chapter needs some text.")
         return body
+
+    def clean(self):
+        data = super().clean()
+        # Rendered once here (and kept for the save): text past the bounds of
+        # core.limits is refused with the limit named, before anything is saved.
+        body, body_format = data.get("body"), data.get("body_format")
+        if body and body_format and (problem := render_problem(body, body_format, what="The chapter text")):
+            self.add_error("body", problem)
+        return data
 
     def chapter_fields(self) -> dict:
         return {
