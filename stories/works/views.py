@@ -8,6 +8,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from stories.core.access import is_creator, work_for_reader
+from stories.core.limits import LimitExceeded, text_seconds, time_limit
 from stories.core.requests import safe_next
 from stories.discovery.blurbs import attach_blurbs
 from stories.discovery.query import NOT_LISTED, reader_works
@@ -136,7 +137,23 @@ def work_download(request: HttpRequest, work_id: int, fmt: str) -> HttpResponse:
     if not work.is_posted or work.is_hidden:
         # Downloads are copies that leave the archive: only listed works.
         raise Http404("No such work.")
-    exported = export_work(load_work_for_export(work.pk), fmt, url=request.build_absolute_uri(work.get_absolute_url()))
+    seconds = text_seconds()
+    label = dict(DOWNLOAD_FORMATS)[fmt]
+    loaded = load_work_for_export(work.pk)
+    try:
+        # Bounded like every other piece of work on an author's text (core.limits):
+        # a work too large to build in time is a clear 503, not a worker held hostage.
+        with time_limit(
+            f"Building this work's {label} download took longer than {seconds:g} seconds, the most Quire "
+            "spends on one download, so it was stopped. Read it on the site chapter by chapter, or try "
+            "another format.",
+            seconds=seconds,
+        ):
+            exported = export_work(loaded, fmt, url=request.build_absolute_uri(work.get_absolute_url()))
+    except LimitExceeded as error:
+        response = render(request, "works/download_unavailable.html", {"work": work, "message": str(error)}, status=503)
+        response["Retry-After"] = "3600"
+        return response
     response = HttpResponse(exported.data, content_type=exported.content_type)
     response["Content-Disposition"] = content_disposition_header(True, exported.filename)
     return response

@@ -294,3 +294,32 @@ def files_chapter(body: str):
     from stories.importers.base import ChapterDraft
 
     return ChapterDraft(body=body, body_format="html")
+
+
+# --- downloads are built within the same budget ---------------------------------------
+
+
+def long_work(author) -> Work:
+    from stories.importers.base import ChapterDraft
+    from stories.works import services
+
+    return services.work_compose(
+        creators=[author],
+        chapters=[ChapterDraft(body=f"Chapter {n} begins.\n\n" + "Words go on. " * 2000) for n in range(40)],
+        tags_by_kind={"fandoms": ["Original Work"]},
+        status=Work.Status.POSTED,
+        title="The Long Road",
+        rating="general",
+        warnings=["none"],
+    )
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html", "txt", "md"])
+def test_a_download_slower_than_the_budget_is_a_clear_503(client, author, settings, fmt):
+    work = long_work(author)
+    assert client.get(reverse("stories:work-download", args=[work.pk, fmt])).status_code == 200
+    settings.QUIRE_TEXT_SECONDS = 0.001
+    response = client.get(reverse("stories:work-download", args=[work.pk, fmt]))
+    assert response.status_code == 503
+    assert "download took longer than 0.001 seconds, the most Quire spends on one download" in page_text(response)
+    assert "The Long Road" in page_text(response)
