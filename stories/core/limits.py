@@ -12,7 +12,8 @@ wall-clock budget:
 - `markdown_problem()`: list or quote nesting deeper than MAX_MARKDOWN_NESTING, or
   more than MAX_OPEN_BRACKETS link brackets in one paragraph;
 - `time_limit()`: the most time one upload or one text may take to read, in
-  settings.QUIRE_TEXT_SECONDS; past it, LimitExceeded with the caller's message.
+  settings.QUIRE_TEXT_SECONDS; past it, LimitExceeded with the caller's message;
+  `request_budget()` bounds all of them in one request together.
 
 Each check returns (or raises with) a sentence for the author that names the limit.
 """
@@ -20,6 +21,7 @@ Each check returns (or raises with) a sentence for the author that names the lim
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -169,30 +171,56 @@ def markdown_problem(text: str, *, what: str = "The text") -> str | None:
 
 # --- Time --------------------------------------------------------------------------
 
-_active = threading.local()
+_state = threading.local()
 
 
 def text_seconds() -> float:
-    """The time budget for reading one upload or rendering one text (seconds)."""
+    """The time budget for reading one upload or rendering one text (seconds); 0: no budget."""
     return float(settings.QUIRE_TEXT_SECONDS)
 
 
 @contextmanager
-def time_limit(message: str, *, seconds: float | None = None) -> Iterator[None]:
+def request_budget(message: str, *, seconds: float | None = None) -> Iterator[None]:
+    """A budget for a whole request that reads several texts (an upload and its
+    review, a work's chapters): every time_limit() inside the block ends by then too,
+    and raises `message` when it is this budget, not its own, that runs out."""
+    seconds = text_seconds() if seconds is None else seconds
+    previous = getattr(_state, "deadline", None)
+    _state.deadline = (time.monotonic() + seconds, message) if seconds > 0 else None
+    try:
+        yield
+    finally:
+        _state.deadline = previous
+
+
+@contextmanager
+def time_limit(message: str, *, seconds: float | None = None, within_request: bool = True) -> Iterator[None]:
     """Run the block for at most `seconds` (default QUIRE_TEXT_SECONDS) of wall-clock
-    time; past it, LimitExceeded(message) is raised inside the block.
+    time, and (when `within_request`) no later than the enclosing request_budget;
+    past it, LimitExceeded(message) is raised inside the block (the budget's
+    message when that ran out first).
 
     Uses SIGALRM, so it interrupts pure-Python parsing (Python-Markdown,
     BeautifulSoup) but waits for a C call in progress to return, which is why the
     shape checks above bound those calls first. It can only act on the main thread
     (where gunicorn's sync workers and management commands run); elsewhere, and
-    inside another time_limit (the outer budget stands), it runs the block as it is."""
+    inside another time_limit (the outer one stands), it runs the block as it is."""
     seconds = text_seconds() if seconds is None else seconds
+    bound = getattr(_state, "deadline", None) if within_request else None
+    left = bound[0] - time.monotonic() if seconds > 0 and bound is not None else seconds
+    if left < seconds:
+        # The request's budget ends first; its message names the cause unless
+        # nearly all of it was still there (then this block alone is to blame).
+        if left < 0.9 * seconds:
+            message = bound[1]
+        seconds = left
+        if seconds <= 0:
+            raise LimitExceeded(message)
     usable = (
         seconds > 0
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
-        and not getattr(_active, "on", False)
+        and not getattr(_state, "timing", False)
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0
     )
     if not usable:
@@ -206,11 +234,11 @@ def time_limit(message: str, *, seconds: float | None = None) -> Iterator[None]:
         raise LimitExceeded(message)
 
     previous = signal.signal(signal.SIGALRM, _expired)
-    _active.on = True
+    _state.timing = True
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        _active.on = False
+        _state.timing = False

@@ -15,6 +15,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections import OrderedDict
 
 import markdown
 import nh3
@@ -204,17 +205,58 @@ def _paragraph_or_break(match: re.Match) -> str:
 FORMAT_NAMES = {"text": "plain text", "html": "HTML", "markdown": "Markdown", "inline": "Markdown"}
 
 
-def render_checked(text: str, text_format: str, what: str = "The text") -> str:
+def render_checked(text: str, text_format: str, what: str = "The text", *, within_request: bool = True) -> str:
     """Sanitised HTML of `text` in `text_format` ("text", "html", "markdown", or
     "inline" for summaries, notes and comments), within core.limits' bounds: raises
     LimitExceeded, whose message starts with `what`, for HTML nested too deep,
     Markdown nested or bracketed too much, or a conversion slower than
-    QUIRE_TEXT_SECONDS. Cached for a few texts, so a form that checks a chapter and
-    the save that follows render it once."""
-    rendered = _render_bounded(text, text_format)
-    if isinstance(rendered, LimitExceeded):
-        raise LimitExceeded(what + str(rendered).removeprefix("The text"))
+    QUIRE_TEXT_SECONDS (or than what is left of the request's budget, see
+    limits.request_budget, unless `within_request` is False).
+
+    Renderings are kept for a while (up to RENDER_CACHE_CHARS characters of text),
+    so a form that checks a work's chapters and the save that follows render each
+    chapter once."""
+    key = (text_format, text)
+    if (cached := _RENDERED.get(key)) is not None:
+        _RENDERED.move_to_end(key)
+        return cached
+    if text_format in {"markdown", "inline"}:
+        problem = markdown_problem(text, what=what) or html_depth_problem(text, what=what)
+    elif text_format == "html":
+        problem = html_depth_problem(text, what=what)
+    else:
+        problem = None
+    if problem:
+        raise LimitExceeded(problem)
+    seconds = text_seconds()
+    message = (
+        f"{what} took longer than {seconds:g} seconds to read as {FORMAT_NAMES.get(text_format, text_format)}, "
+        "the most Quire spends on one text. Simplify its formatting, or choose the plain text format."
+    )
+    with time_limit(message, seconds=seconds, within_request=within_request):
+        if text_format == "text":
+            rendered = render_text(text)
+        elif text_format == "html":
+            rendered = render_html(text)
+        elif text_format == "inline":
+            rendered = render_markdown(text, keep_line_breaks=True) if text.strip() else ""
+        else:
+            rendered = render_markdown(text)
+    _remember(key, rendered)
     return rendered
+
+
+# (format, text) -> rendered HTML, oldest first; bounded by the characters of text held.
+_RENDERED: OrderedDict[tuple[str, str], str] = OrderedDict()
+RENDER_CACHE_CHARS = 4_000_000
+
+
+def _remember(key: tuple[str, str], rendered: str) -> None:
+    _RENDERED[key] = rendered
+    held = sum(len(text) for _, text in _RENDERED)
+    while len(_RENDERED) > 1 and held > RENDER_CACHE_CHARS:
+        (_, oldest), _ = _RENDERED.popitem(last=False)
+        held -= len(oldest)
 
 
 def render_problem(text: str, text_format: str, *, what: str = "The text") -> str | None:
@@ -227,45 +269,11 @@ def render_problem(text: str, text_format: str, *, what: str = "The text") -> st
     return None
 
 
-@functools.lru_cache(maxsize=8)
-def _render_bounded(text: str, text_format: str) -> str | LimitExceeded:
-    """The rendering, or the LimitExceeded it ran into (returned, so the cache keeps
-    it too: a text that took the whole budget once is not tried again)."""
-    try:
-        return _render_within_limits(text, text_format)
-    except LimitExceeded as error:
-        return error
-
-
-def _render_within_limits(text: str, text_format: str) -> str:
-    if text_format in {"markdown", "inline"}:
-        problem = markdown_problem(text) or html_depth_problem(text, what="The text")
-    elif text_format == "html":
-        problem = html_depth_problem(text, what="The text")
-    else:
-        problem = None
-    if problem:
-        raise LimitExceeded(problem)
-    seconds = text_seconds()
-    message = (
-        f"The text took longer than {seconds:g} seconds to read as {FORMAT_NAMES.get(text_format, text_format)}, "
-        "the most Quire spends on one text. Simplify its formatting, or choose the plain text format."
-    )
-    with time_limit(message, seconds=seconds):
-        if text_format == "text":
-            return render_text(text)
-        if text_format == "html":
-            return render_html(text)
-        if text_format == "inline":
-            return render_markdown(text, keep_line_breaks=True) if text.strip() else ""
-        return render_markdown(text)
-
-
 def render(text: str, text_format: str) -> str:
     """Sanitised HTML of a chapter's text; text past the bounds (which the forms
     refuse, so it comes only from other paths) is shown as plain paragraphs."""
     try:
-        return render_checked(text, text_format)
+        return render_checked(text, text_format, within_request=False)
     except LimitExceeded as error:
         return _render_plain_fallback(text, text_format, error)
 
@@ -275,7 +283,7 @@ def render_inline_markdown(text: str) -> str:
     A single line break stays a line break here: notes are written line by line
     (an author's note and its sign-off), not as reflowed prose."""
     try:
-        return render_checked(text, "inline")
+        return render_checked(text, "inline", within_request=False)
     except LimitExceeded as error:
         return _render_plain_fallback(text, "inline", error)
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from stories.core.access import work_for_creator
+from stories.core.limits import request_budget, text_seconds
 from stories.core.rendering import render as render_text
-from stories.core.rendering import render_inline_markdown
+from stories.core.rendering import render_inline_markdown, render_problem
 from stories.core.requests import done
 from stories.discovery.blurbs import attach_blurbs
 from stories.discovery.filters import language_label
@@ -170,7 +171,14 @@ def work_post(request: HttpRequest) -> HttpResponse:
         "mode": "review" if reviewing else "post",
         "uploaded_name": request.POST.get("uploaded_name", "")[:255] if reviewing else "",
     }
-    valid = form.is_valid() & links.is_valid() & chapters.is_valid()
+    seconds = text_seconds()
+    with request_budget(
+        f"Together the chapters took longer than {seconds:g} seconds to read, the most Quire spends on one "
+        "post. Post the work with fewer chapters, then add the others one at a time.",
+        seconds=seconds,
+    ):
+        # Each chapter is rendered here, within the budget, and kept for the save.
+        valid = form.is_valid() & links.is_valid() & chapters.is_valid()
     if action == "preview" or not valid:
         context["previews"] = _previews(chapters)
         context["work_preview"] = _work_preview(form)
@@ -245,18 +253,26 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
     if not upload.is_valid():
         return render(request, "works/work_upload.html", {"form": upload})
     file = upload.cleaned_data["file"]
-    try:
-        if file.size > max_upload_bytes():
-            raise ImportFailed(f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit.")
-        draft = parse_upload(file.name, file.read())
-    except ImportFailed as error:
-        upload.add_error("file", str(error))
-        return render(request, "works/work_upload.html", {"form": upload})
-    if len(draft.chapters) > MAX_CHAPTERS:
-        upload.add_error(
-            "file", f"The file has {len(draft.chapters)} chapters; Quire takes at most {MAX_CHAPTERS} in one work."
-        )
-        return render(request, "works/work_upload.html", {"form": upload})
+    seconds = text_seconds()
+    # One budget for reading the file and checking its chapters as posting will.
+    with request_budget(
+        f"Reading the file and checking its chapters took longer than {seconds:g} seconds, the most Quire "
+        "spends on one upload, so it was stopped there. Split the file into smaller ones.",
+        seconds=seconds,
+    ):
+        try:
+            if file.size > max_upload_bytes():
+                raise ImportFailed(f"The file is larger than the {settings.QUIRE_MAX_UPLOAD_MB} MB limit.")
+            draft = parse_upload(file.name, file.read())
+        except ImportFailed as error:
+            upload.add_error("file", str(error))
+            return render(request, "works/work_upload.html", {"form": upload})
+        if len(draft.chapters) > MAX_CHAPTERS:
+            upload.add_error(
+                "file", f"The file has {len(draft.chapters)} chapters; Quire takes at most {MAX_CHAPTERS} in one work."
+            )
+            return render(request, "works/work_upload.html", {"form": upload})
+        warnings = review_warnings(draft)
     form = WorkForm(user=request.user, initial=WorkForm.initial_from_draft(draft))
     links = LinkFormSet(prefix="links", initial=[link_initial_from_draft(link) for link in draft.links[:20]])
     chapters = ChapterFormSet(prefix="chapters", initial=[chapter_initial_from_draft(c) for c in draft.chapters])
@@ -267,7 +283,7 @@ def _work_upload(request: HttpRequest) -> HttpResponse:
         "mode": "review",
         "uploaded_name": file.name,
         "draft_creators": draft.creators,
-        "review_warnings": review_warnings(draft),
+        "review_warnings": warnings,
         "tag_hints": tag_hints(
             {
                 field: getattr(draft, field)[:MAX_TAGS]
@@ -312,6 +328,22 @@ def review_warnings(draft) -> list[str]:
     problems += [problem] if problem else []
     for problem in problems:
         found.append(f"{problem.message} Fix it below before posting.")
+    return found + _render_warnings(draft)
+
+
+def _render_warnings(draft) -> list[str]:
+    """Each chapter rendered as posting will render it (core.limits' bounds), within
+    what is left of the upload's budget: what would be refused, said now."""
+    found = []
+    for number, chapter in enumerate(draft.chapters, start=1):
+        problem = None
+        if len(chapter.body) <= rules.MAX_CHAPTER_CHARS:  # longer ones are refused by length already
+            problem = render_problem(chapter.body, chapter.body_format, what=f"Chapter {number}'s text")
+        if problem and not problem.startswith(f"Chapter {number}'s text"):
+            found.append(problem)  # the upload's budget ran out: the rest are not checked
+            break
+        if problem:
+            found.append(f"{problem} Fix it below before posting.")
     return found
 
 

@@ -323,3 +323,44 @@ def test_a_download_slower_than_the_budget_is_a_clear_503(client, author, settin
     assert response.status_code == 503
     assert "download took longer than 0.001 seconds, the most Quire spends on one download" in page_text(response)
     assert "The Long Road" in page_text(response)
+
+
+# --- the review renders every chapter as posting will, within one budget -------------
+
+
+def test_the_review_shows_a_chapter_posting_would_refuse_for_its_formatting(author_client):
+    story = "Brackets\n\nFandom: Original Work\n\nChapter 1\n\nFine words.\n\nChapter 2\n\n" + "[" * 600 + "\n"
+    text = page_text(timed_upload(author_client, "brackets.md", story.encode()))
+    assert "Chapter 2's text has a paragraph with 600 square brackets" in text
+    assert "Chapter 1's text" not in text
+
+
+def test_the_review_stops_checking_when_the_upload_budget_runs_out_and_says_so(author_client, settings):
+    settings.QUIRE_TEXT_SECONDS = 0.5
+    slow = "*a " * 1500 + "b*" * 1500  # emphasis that Python-Markdown reads slowly
+    # Each chapter different (a rendering is kept, so equal ones would be read once).
+    chapters = "\n\n".join(f"Chapter {n}\n\n{n} {slow}" for n in range(1, 61))
+    text = page_text(timed_upload(author_client, "slow.md", f"Slow\n\n{chapters}\n".encode(), at_most=10))
+    assert "Reading the file and checking its chapters took longer than 0.5 seconds" in text
+
+
+def test_posting_many_slow_chapters_stops_at_the_request_budget(author_client, settings):
+    settings.QUIRE_TEXT_SECONDS = 0.5
+    slow = "*a " * 1500 + "b*" * 1500
+    data = work_data(**{"chapters-TOTAL_FORMS": "60"})
+    for n in range(60):
+        data.update(
+            {
+                f"chapters-{n}-title": "",
+                f"chapters-{n}-summary": "",
+                f"chapters-{n}-notes": "",
+                f"chapters-{n}-body": f"{n} {slow}",
+                f"chapters-{n}-body_format": "markdown",
+                f"chapters-{n}-end_notes": "",
+            }
+        )
+    started = time.monotonic()
+    response = author_client.post(reverse("stories:work-post"), data)
+    assert time.monotonic() - started < 10
+    assert "Together the chapters took longer than 0.5 seconds to read" in page_text(response)
+    assert not Work.objects.exists()
