@@ -346,9 +346,11 @@ def _series_lines(dd: Tag) -> list[str]:
 def _labelled_blocks(container: Tag) -> dict[str, str]:
     """AO3 writes "<p>Summary</p><blockquote class="userstuff">…</blockquote>"."""
     blocks: dict[str, str] = {}
-    for label in container.find_all("p", recursive=True):
-        quote = label.find_next_sibling()
-        if quote is None or quote.name != "blockquote":
+    # From each quote back to its label, not from every paragraph forward: a
+    # container may be a whole story of paragraphs and hold two or three quotes.
+    for quote in container.find_all("blockquote"):
+        label = quote.find_previous_sibling()
+        if label is None or label.name != "p":
             continue
         key = " ".join(label.get_text(" ", strip=True).lower().rstrip(":").split())
         key = {"chapter summary": "summary", "chapter notes": "notes", "chapter end notes": "end notes"}.get(key, key)
