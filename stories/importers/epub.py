@@ -36,15 +36,8 @@ from django.conf import settings
 from lxml import etree
 
 from stories.importers import html as html_importer
-from stories.importers.base import (
-    ChapterDraft,
-    ImportFailed,
-    WorkDraft,
-    check_size,
-    parse_date,
-    read_text,
-)
-from stories.importers.fields import chapter_title, parse_language
+from stories.importers.base import ChapterDraft, ImportFailed, WorkDraft, check_size, read_text
+from stories.importers.fields import chapter_title, parse_date, parse_language
 
 MAX_MEMBERS = 2000
 # A story's text compresses well, but not this well: past it, the file is a bomb.

@@ -1,13 +1,16 @@
 """Metadata values that several input formats write the same way, read once here:
-language names, chapter headings, series lines, the fandom a disclaimer names,
-work links and Quire's own plain-text chapter bodies. Pure functions over strings
+ratings, archive warnings and categories in every spelling (stories/works/vocabulary.toml),
+comma lists, dates, language names, chapter headings, series lines, the fandom a
+disclaimer names, sequel and work links and Quire's own plain-text chapter bodies. Pure functions over strings
 (and a WorkDraft), shared by the html, text and quire_text importers."""
 
+import datetime
 import html
 import re
 
 from stories.core.rendering import is_scene_break
 from stories.importers.base import LinkDraft, WorkDraft
+from stories.works import vocabulary
 
 LANGUAGES = {
     "english": "en", "español": "es", "spanish": "es", "deutsch": "de", "german": "de", "français": "fr",
@@ -136,3 +139,128 @@ def _inline(line: str) -> str:
 def _emphasis(escaped: str) -> str:
     escaped = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?![\w*])", r"<strong>\1</strong>", escaped)
     return re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?![\w_])", r"<em>\1</em>", escaped)
+
+
+# --- ratings, archive warnings, categories, lists and dates ----------------------
+
+RATING_ALIASES = vocabulary.spellings(vocabulary.RATINGS)
+RATING_PREFIX_RE = re.compile(r"^(?:(?:fiction\s+)?rat(?:ed|ing)\s*:?\s*)?(?:fiction\s+)?", re.IGNORECASE)
+
+
+def parse_rating(value: str) -> str:
+    """A rating as FanFiction.Net, its mirrors, AO3 and older archives write it ->
+    a Rating value, "" if unknown. Takes "Fiction K+", "Rated: Fiction T",
+    "Rated: T - English - Romance - Words: 1,234" (FFN's story line), "K+", "MA",
+    "Teen And Up Audiences", "PG-13" (MPAA letters as AO3's wranglers map them)."""
+    key = " ".join(value.strip().lower().split())
+    key = RATING_PREFIX_RE.sub("", key, count=1)
+    key = re.split(r"\s+-\s+|[,;(]|\s+for\s+", key, maxsplit=1)[0].strip(" .:")
+    return RATING_ALIASES.get(key, "")
+
+
+WARNING_ALIASES = vocabulary.spellings(vocabulary.WARNINGS)
+
+
+def parse_warnings(value: str) -> tuple[list[str], list[str]]:
+    """Returns (archive warning values, leftover phrases that are not archive warnings)."""
+    found, other = [], []
+    for part in split_list(value):
+        code = WARNING_ALIASES.get(part.lower())
+        if code and code not in found:
+            found.append(code)
+        elif not code:
+            other.append(part)
+    return found, other
+
+
+CATEGORY_ALIASES = vocabulary.spellings(vocabulary.CATEGORIES)
+
+
+def parse_categories(value: str) -> list[str]:
+    return [CATEGORY_ALIASES[p.lower()] for p in split_list(value) if p.lower() in CATEGORY_ALIASES]
+
+
+def split_list(value: str) -> list[str]:
+    """ "A, B, C" -> ["A", "B", "C"]; empty parts dropped, order and first spelling kept."""
+    seen, items = set(), []
+    for part in re.split(r"[,\n]", value):
+        part = " ".join(part.split()).strip(" .;")
+        if part and part.lower() not in seen:
+            seen.add(part.lower())
+            items.append(part)
+    return items
+
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+         ("october", "oct"), ("november", "nov"), ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MONTH = r"(?P<month_name>[A-Za-z]{3,9})\.?"
+_DAY = r"(?P<day>\d{1,2})"
+_YEAR = r"(?P<year>\d{4}|\d{2})"
+DATE_PATTERNS = [
+    re.compile(r"^(?P<year>\d{4})[-/.](?P<month>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ].*)?$"),  # ISO, with a time
+    re.compile(rf"^(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep){_YEAR}$"),  # numeric, see parse_date
+    re.compile(rf"^{_DAY}[\s-]+{_MONTH}[\s,-]+{_YEAR}$"),  # 12 July 2010, 12-Jul-10
+    re.compile(rf"^{_MONTH}\s+{_DAY},?\s+{_YEAR}$"),  # July 12, 2010
+]
+
+
+def parse_date(value: str, *, month_first: bool = True) -> datetime.date | None:
+    """A date as story sites write it -> a date, or None when it cannot be read.
+
+    Reads ISO dates (with or without a time), "12 July 2010", "July 12th, 2010",
+    "Jul 12 2010", "Monday, July 12, 2010" and numeric dates. The rule for numeric
+    dates: a part above 12 is the day; when both could be the month, `month_first`
+    decides, and it is True by default because FanFiction.Net and its mirrors write
+    month/day/year ("7/12/2010" is 12 July). Dotted dates ("12.07.2010") are
+    European, day first. Two-digit years: 70-99 -> 19xx, else 20xx."""
+    value = " ".join(value.strip().rstrip(".").split())
+    value = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", value, flags=re.IGNORECASE)
+    value = re.sub(r"^[A-Za-z]+day,?\s+", "", value)  # a weekday in front
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(value)
+        if match is None:
+            continue
+        parts = match.groupdict()
+        year = int(parts["year"])
+        if len(parts["year"]) == 2:
+            year += 1900 if year >= 70 else 2000
+        if parts.get("month_name"):
+            month = MONTHS.get(parts["month_name"].lower())
+            day = int(parts["day"])
+        elif parts.get("a"):
+            first, second = int(parts["a"]), int(parts["b"])
+            day_first = parts["sep"] == "." or first > 12 or (second <= 12 and not month_first)
+            day, month = (first, second) if day_first else (second, first)
+        else:
+            month, day = int(parts["month"]), int(parts["day"])
+        try:
+            return datetime.date(year, month, day) if month and 1800 < year < 2200 else None
+        except ValueError:
+            return None
+    return None
+
+
+SEQUEL_RE = re.compile(
+    r"\b(?P<kind>sequel|prequel)\s+(?:to|of)\s+(?:['\"“‘](?P<quoted>[^'\"”’]+)['\"”’]|(?P<bare>[A-Z][^.,;!?\n]*))",
+    re.IGNORECASE,
+)
+
+
+def find_links(*texts: str) -> list[LinkDraft]:
+    """ "Sequel to 'X'" / "Prequel to "X"" anywhere in summary or notes -> links."""
+    links: list[LinkDraft] = []
+    for text in texts:
+        for match in SEQUEL_RE.finditer(text or ""):
+            title = (match.group("quoted") or match.group("bare") or "").strip()
+            kind = "sequel_of" if match.group("kind").lower() == "sequel" else "prequel_of"
+            if title and not any(link.kind == kind and link.title.lower() == title.lower() for link in links):
+                links.append(LinkDraft(kind=kind, title=title))
+    return links

@@ -26,22 +26,16 @@ from bs4 import BeautifulSoup, Tag
 from stories.core.limits import html_depth_problem
 from stories.core.rendering import TAG_RE, render_inline_markdown, sanitise
 from stories.exporters.common import html_to_markdown, html_to_text
+from stories.importers import fields
 from stories.importers.base import (
     ChapterDraft,
     ImportFailed,
     LinkDraft,
     WorkDraft,
     check_size,
-    find_links,
     max_upload_bytes,
-    parse_categories,
-    parse_date,
-    parse_rating,
-    parse_warnings,
     read_text,
-    split_list,
 )
-from stories.importers.fields import chapter_title, parse_language, parse_series, suggest_fandoms
 
 HTML_ENTITY_NAMES = {name.rstrip(";") for name in html_module.entities.html5}
 XML_DECLARATION_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
@@ -149,11 +143,13 @@ def finish(draft: WorkDraft) -> WorkDraft:
         raise ImportFailed("The file has a title but no story text.")
     if not draft.links:
         # Read in the text a reader sees: "Sequel to *Loathing*" names "Loathing".
-        draft.links = find_links(*(text_of_html(render_inline_markdown(t)) for t in (draft.summary, draft.notes)))
+        draft.links = fields.find_links(
+            *(text_of_html(render_inline_markdown(t)) for t in (draft.summary, draft.notes))
+        )
     if draft.is_complete and not draft.expected_chapters:
         draft.expected_chapters = len(draft.chapters)
 
-    suggest_fandoms(draft)
+    fields.suggest_fandoms(draft)
     return draft
 
 
@@ -198,37 +194,37 @@ def label_key(label: str) -> str:
     return key[:-1]
 
 
-def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
+def apply_fields(draft: WorkDraft, values: dict[str, str]) -> None:
     """Metadata by label, shared by the AO3 and FanFicFare readers (labels already
     through label_key). FanFicFare's "category" holds fandoms and "genre" freeforms."""
-    get = fields.get
+    get = values.get
     if get("rating"):
-        draft.rating = parse_rating(get("rating"))
+        draft.rating = fields.parse_rating(get("rating"))
     warnings_text = get("archive warning") or get("warning") or ""
     if warnings_text.strip().lower() == "none given":
         warnings_text = ""
-    warnings, other = parse_warnings(warnings_text)
+    warnings, other = fields.parse_warnings(warnings_text)
     draft.warnings = warnings
     # AO3's "Category" is F/M, M/M ...; FanFicFare's "Category" is the fandoms.
-    category = split_list(get("category") or "")
-    if category and len(parse_categories(get("category"))) == len(category):
-        draft.categories = parse_categories(get("category"))
+    category = fields.split_list(get("category") or "")
+    if category and len(fields.parse_categories(get("category"))) == len(category):
+        draft.categories = fields.parse_categories(get("category"))
     elif category:
         draft.fandoms = category
     if get("fandom"):
-        draft.fandoms = split_list(get("fandom"))
-    draft.relationships = split_list(get("relationship") or get("pairing") or "")
-    draft.characters = split_list(get("character") or "")
-    freeforms = split_list(get("additional tag") or get("genre") or get("tag") or get("freeform") or "")
+        draft.fandoms = fields.split_list(get("fandom"))
+    draft.relationships = fields.split_list(get("relationship") or get("pairing") or "")
+    draft.characters = fields.split_list(get("character") or "")
+    freeforms = fields.split_list(get("additional tag") or get("genre") or get("tag") or get("freeform") or "")
     draft.freeforms = freeforms + [w for w in other if w.lower() not in {f.lower() for f in freeforms}]
     if get("language"):
-        draft.language = parse_language(get("language"))
+        draft.language = fields.parse_language(get("language"))
     for key, attribute, raw in (
         ("published", "published_on", get("published")),
         ("updated", "updated_on", get("updated") or get("completed")),
     ):
         if raw:
-            setattr(draft, attribute, parse_date(raw))
+            setattr(draft, attribute, fields.parse_date(raw))
             if getattr(draft, attribute) is None:
                 draft.unread_dates[key] = raw
     status = (get("status") or "").lower()
@@ -237,7 +233,7 @@ def apply_fields(draft: WorkDraft, fields: dict[str, str]) -> None:
     if get("completed"):
         draft.is_complete = True
     if get("series"):
-        draft.series = parse_series(get("series"))
+        draft.series = fields.parse_series(get("series"))
 
 
 AO3_STATS_RE = re.compile(r"(Published|Updated|Completed|Words|Chapters):\s*(\S+)")
@@ -246,7 +242,7 @@ AO3_STATS_RE = re.compile(r"(Published|Updated|Completed|Words|Chapters):\s*(\S+
 def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     draft = WorkDraft()
     preface = soup.select_one("#preface") or soup
-    fields: dict[str, str] = {}
+    values: dict[str, str] = {}
     for dl in preface.select("dl.tags"):
         for dt in dl.find_all("dt"):
             dd = dt.find_next_sibling("dd")
@@ -255,16 +251,16 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
             links = [a.get_text(" ", strip=True) for a in dd.find_all("a")]
             key = label_key(dt.get_text())
             if key == "series":
-                fields[key] = "\n".join(" ".join(s.split()) for s in _series_lines(dd))
+                values[key] = "\n".join(" ".join(s.split()) for s in _series_lines(dd))
             elif links and key not in {"stats"}:
-                fields[key] = ", ".join(links)
+                values[key] = ", ".join(links)
             else:
-                fields[key] = dd.get_text(" ", strip=True)
-    stats = dict(AO3_STATS_RE.findall(fields.pop("stats", "")))
+                values[key] = dd.get_text(" ", strip=True)
+    stats = dict(AO3_STATS_RE.findall(values.pop("stats", "")))
     for name in ("Published", "Updated", "Completed"):
         if name in stats:
-            fields[name.lower()] = stats[name]
-    apply_fields(draft, fields)
+            values[name.lower()] = stats[name]
+    apply_fields(draft, values)
     if "Chapters" in stats:
         done, _, total = stats["Chapters"].partition("/")
         draft.expected_chapters = int(total) if total.isdigit() else None
@@ -279,7 +275,7 @@ def parse_ao3(soup: BeautifulSoup) -> WorkDraft:
     draft.title = title.get_text(" ", strip=True) if title else ""
     byline = preface.select_one(".byline")
     if byline:
-        draft.creators = [a.get_text(strip=True) for a in byline.find_all("a")] or split_list(
+        draft.creators = [a.get_text(strip=True) for a in byline.find_all("a")] or fields.split_list(
             byline.get_text(" ", strip=True).removeprefix("by ")
         )
     meta = preface.select_one("div.meta") or preface
@@ -390,7 +386,7 @@ def _ao3_chapters(soup: BeautifulSoup) -> list[ChapterDraft]:
             ChapterDraft(
                 body=inner_html(body),
                 body_format="html",
-                title=chapter_title(heading.get_text(" ", strip=True))[:255],
+                title=fields.chapter_title(heading.get_text(" ", strip=True))[:255],
                 summary=labelled.get("summary", ""),
                 notes=labelled.get("notes", ""),
                 end_notes=end_notes,
@@ -400,12 +396,12 @@ def _ao3_chapters(soup: BeautifulSoup) -> list[ChapterDraft]:
 
 
 def fanficfare_fields_from_table(table: Tag) -> dict[str, Tag]:
-    fields: dict[str, Tag] = {}
+    values: dict[str, Tag] = {}
     for row in table.find_all("tr"):
         cells = row.find_all("td")
         if len(cells) >= 2:
-            fields[label_key(cells[0].get_text())] = cells[1]
-    return fields
+            values[label_key(cells[0].get_text())] = cells[1]
+    return values
 
 
 def apply_fanficfare(draft: WorkDraft, cells: dict[str, Tag]) -> None:
@@ -444,7 +440,7 @@ def parse_fanficfare(soup: BeautifulSoup) -> WorkDraft:
             ChapterDraft(
                 body=inner_html(body),
                 body_format="html",
-                title=chapter_title(title.get_text(" ", strip=True))[:255],
+                title=fields.chapter_title(title.get_text(" ", strip=True))[:255],
             )
         )
     return draft
@@ -454,19 +450,19 @@ def read_labelled_metadata(container: Tag, draft: WorkDraft) -> bool:
     """Metadata written as `<dt>Label:</dt><dd>value</dd>` pairs or "<h2>Summary</h2>
     <blockquote>" sections, as Quire's downloads before the AO3 layout and the
     "Information" pages of e-book tools write it. Returns whether any was found."""
-    fields = {}
+    values = {}
     for dt in container.find_all("dt"):
         dd = dt.find_next_sibling("dd")
         if dd is not None:
-            fields[label_key(dt.get_text())] = dd.get_text(" ", strip=True)
-    if not fields:
+            values[label_key(dt.get_text())] = dd.get_text(" ", strip=True)
+    if not values:
         return False
-    apply_fields(draft, fields)
-    if fields.get("creator"):
-        draft.creators = [] if fields["creator"] == "Anonymous" else split_list(fields["creator"])
-    if fields.get("title"):
-        draft.title = fields["title"]
-    chapters = fields.get("chapter", "")
+    apply_fields(draft, values)
+    if values.get("creator"):
+        draft.creators = [] if values["creator"] == "Anonymous" else fields.split_list(values["creator"])
+    if values.get("title"):
+        draft.title = values["title"]
+    chapters = values.get("chapter", "")
     done, _, total = chapters.partition("/")
     if total:
         draft.expected_chapters = int(total) if total.isdigit() else None
@@ -499,7 +495,7 @@ def parse_labelled_page(soup: BeautifulSoup) -> WorkDraft:
             ChapterDraft(
                 body=inner_html(body),
                 body_format="html",
-                title=chapter_title(title.get_text(" ", strip=True))[:255] if title else "",
+                title=fields.chapter_title(title.get_text(" ", strip=True))[:255] if title else "",
                 summary=notes.get("chapter summary", ""),
                 notes=notes.get("chapter notes", ""),
                 end_notes=notes.get("chapter end notes", ""),
@@ -522,6 +518,6 @@ def parse_plain(soup: BeautifulSoup) -> WorkDraft:
     elif title is not None:
         draft.title = title.get_text(" ", strip=True)
     lang = soup.html.get("lang", "") if soup.html else ""
-    draft.language = parse_language(lang) if lang else ""
+    draft.language = fields.parse_language(lang) if lang else ""
     draft.chapters = [ChapterDraft(body=inner_html(soup.body), body_format="html")]
     return draft

@@ -13,15 +13,16 @@ import markdown
 
 from stories.core.rendering import is_scene_break
 from stories.exporters.common import html_to_markdown
-from stories.importers.base import (
-    ChapterDraft,
-    WorkDraft,
+from stories.importers.base import ChapterDraft, WorkDraft
+from stories.importers.fields import (
+    link_from_text,
     parse_categories,
     parse_rating,
+    parse_series,
     parse_warnings,
     split_list,
+    text_to_html,
 )
-from stories.importers.fields import link_from_text, parse_series, text_to_html
 
 RULE = "=" * 60
 LINK_KINDS = {"sequel to": "sequel_of", "prequel to": "prequel_of", "inspired by": "inspired_by",

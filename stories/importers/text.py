@@ -20,21 +20,8 @@ Three other layouts are recognised by their shape and read by their own function
 import re
 
 from stories.core.rendering import is_scene_break
-from stories.importers import quire_text
-from stories.importers.base import (
-    ChapterDraft,
-    ImportFailed,
-    WorkDraft,
-    check_size,
-    find_links,
-    parse_categories,
-    parse_date,
-    parse_rating,
-    parse_warnings,
-    read_text,
-    split_list,
-)
-from stories.importers.fields import chapter_title, parse_language, parse_series, suggest_fandoms
+from stories.importers import fields, quire_text
+from stories.importers.base import ChapterDraft, ImportFailed, WorkDraft, check_size, read_text
 
 HEADER_KEYS = {
     "disclaimer": "disclaimer",
@@ -184,12 +171,12 @@ def parse_story_text(lines: list[str], index: int, body_format: str) -> WorkDraf
     start = index + 1
     byline = next((i for i in range(start, min(start + 3, len(lines))) if lines[i].strip()), None)
     if byline is not None and re.match(r"^\s*by\s*:?\s+\S", lines[byline], re.IGNORECASE):
-        draft.creators = split_list(re.sub(r"^\s*by\s*:?\s+", "", lines[byline], flags=re.IGNORECASE))
+        draft.creators = fields.split_list(re.sub(r"^\s*by\s*:?\s+", "", lines[byline], flags=re.IGNORECASE))
         start = byline + 1
     body_start = _read_header(lines, start, draft)
     _read_body(lines[body_start:], draft, body_format)
-    draft.links = find_links(draft.summary, draft.notes)
-    suggest_fandoms(draft)
+    draft.links = fields.find_links(draft.summary, draft.notes)
+    fields.suggest_fandoms(draft)
     return draft
 
 
@@ -236,32 +223,32 @@ def apply_header(values: dict[str, list[str]], draft: WorkDraft) -> None:
     draft.summary = joined("summary")
     draft.notes = joined("notes")
     rating = joined("rating", " ")
-    draft.rating = parse_rating(rating)
+    draft.rating = fields.parse_rating(rating)
     if " - " in rating:
         read_story_line(rating, draft)
     for key, attribute in (("published", "published_on"), ("updated", "updated_on")):
         raw = joined(key, " ")
         if raw:
-            value = parse_date(raw, month_first=True)
+            value = fields.parse_date(raw, month_first=True)
             setattr(draft, attribute, value or getattr(draft, attribute))
             if value is None and getattr(draft, attribute) is None:
                 draft.unread_dates[key] = raw
-    draft.fandoms = split_list(joined("fandoms", ","))
-    draft.characters = split_list(joined("characters", ",")) or draft.characters
-    draft.relationships = split_list(joined("relationships", ",")) or draft.relationships
-    draft.freeforms = split_list(joined("freeforms", ",")) or draft.freeforms
-    draft.categories = parse_categories(joined("categories", ","))
+    draft.fandoms = fields.split_list(joined("fandoms", ","))
+    draft.characters = fields.split_list(joined("characters", ",")) or draft.characters
+    draft.relationships = fields.split_list(joined("relationships", ",")) or draft.relationships
+    draft.freeforms = fields.split_list(joined("freeforms", ",")) or draft.freeforms
+    draft.categories = fields.parse_categories(joined("categories", ","))
     draft.language = joined("language", " ") or draft.language
-    warnings, other = parse_warnings(joined("warnings", ","))
+    warnings, other = fields.parse_warnings(joined("warnings", ","))
     draft.warnings = warnings
     draft.freeforms += [w for w in other if w.lower() not in {f.lower() for f in draft.freeforms}]
     if joined("author", " "):
-        draft.creators = split_list(joined("author", ","))
+        draft.creators = fields.split_list(joined("author", ","))
     status = joined("status", " ").lower()
     if status in {"complete", "completed", "finished"}:
         draft.is_complete = True
     if joined("series"):
-        draft.series = parse_series(joined("series"))
+        draft.series = fields.parse_series(joined("series"))
 
 
 STORY_LINE_KEY_RE = re.compile(r"^(?P<key>[A-Za-z ]+):\s*(?P<value>.+)$")
@@ -284,7 +271,7 @@ def read_story_line(value: str, draft: WorkDraft) -> None:
         if keyed:
             key, raw = keyed.group("key").strip().lower(), keyed.group("value").strip()
             if key in {"published", "updated"}:
-                date = parse_date(raw, month_first=True)
+                date = fields.parse_date(raw, month_first=True)
                 if date is None:
                     draft.unread_dates[key] = raw
                 setattr(draft, "published_on" if key == "published" else "updated_on", date)
@@ -295,7 +282,7 @@ def read_story_line(value: str, draft: WorkDraft) -> None:
             continue
         lowered = part.lower()
         if lowered in LANGUAGE_NAMES:
-            draft.language = parse_language(part)
+            draft.language = fields.parse_language(part)
         elif all(g.strip() in FFN_GENRES for g in lowered.split("/")):
             draft.freeforms += [g for g in part.split("/") if g not in draft.freeforms]
         elif part:
@@ -449,7 +436,7 @@ def parse_fanficfare_text(lines: list[str]) -> WorkDraft:
     stripped = [line.strip() for line in lines]
     draft = WorkDraft(title=stripped[0])
     byline = next(i for i, line in enumerate(stripped[:4]) if line.startswith("by "))
-    draft.creators = split_list(stripped[byline][3:])
+    draft.creators = fields.split_list(stripped[byline][3:])
     contents = stripped.index("TABLE OF CONTENTS")
     values: dict[str, list[str]] = {}
     current = None
@@ -494,8 +481,10 @@ def parse_fanficfare_text(lines: list[str]) -> WorkDraft:
             heading_end += 1
         body = "\n".join(lines[heading_end:stop]).strip("\n")
         if body.strip():
-            draft.chapters.append(ChapterDraft(body=body, body_format="markdown", title=chapter_title(titles[n])[:255]))
-    draft.links = find_links(draft.summary)
+            draft.chapters.append(
+                ChapterDraft(body=body, body_format="markdown", title=fields.chapter_title(titles[n])[:255])
+            )
+    draft.links = fields.find_links(draft.summary)
     return draft
 
 

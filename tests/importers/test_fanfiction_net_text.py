@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stories.importers.base import parse_date, parse_rating
+from stories.importers.fields import parse_date, parse_rating
 from stories.importers.text import match_heading, parse
 
 

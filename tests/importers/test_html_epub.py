@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from stories.importers import ImportFailed, epub, html, parse_upload
+from stories.importers import ImportFailed, epub, fields, html, parse_upload
 from tests.authoring_support import files
 
 
@@ -188,6 +188,6 @@ def test_epub_chapter_markup_is_kept_as_html_source_for_the_sanitiser():
 
 
 def test_series_lines_from_ao3_and_fanficfare():
-    assert html.parse_series("Part 1 of Seasons Part 3 of Another Series") == [("Seasons", 1), ("Another Series", 3)]
-    assert html.parse_series("The Great Test [2]") == [("The Great Test", 2)]
-    assert html.parse_series("Just A Name") == [("Just A Name", None)]
+    assert fields.parse_series("Part 1 of Seasons Part 3 of Another Series") == [("Seasons", 1), ("Another Series", 3)]
+    assert fields.parse_series("The Great Test [2]") == [("The Great Test", 2)]
+    assert fields.parse_series("Just A Name") == [("Just A Name", None)]
