@@ -45,6 +45,19 @@ def jobs_run_pending(*, limit: int = 1000) -> list[str]:
     raise AssertionError(f"still jobs queued after {limit}: a job that defers itself?")
 
 
+def jobs_clear() -> None:
+    """Empty Procrastinate's tables (jobs, their events, periodic defers, workers).
+    Django's flush after a transactional test leaves them alone (unmanaged models), so
+    jobs a test committed, or a killed run left in a reused database, would otherwise
+    reach later tests: run by jobs_run_pending, or holding a queueing lock."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("procrastinate_periodic_defers", "procrastinate_events", "procrastinate_jobs"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        cursor.execute("DELETE FROM procrastinate_workers")
+
+
 def database_url(settings_dict: dict) -> str:
     """A DATABASE_URL naming the database a test uses, for a server or worker the test
     starts in another process: a TCP host, or the embedded server's socket folder

@@ -15,6 +15,7 @@ in the queue as *failed*, listed in the admin under Procrastinate → Jobs.
 import contextlib
 
 from django.conf import settings
+from django.db import transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
@@ -85,8 +86,12 @@ def emails_send() -> int:
 
 
 def emails_send_soon() -> None:
-    """Ask the worker to send queued emails now; one such job waiting is enough."""
-    with contextlib.suppress(AlreadyEnqueued):
+    """Ask the worker to send queued emails now; one such job waiting is enough.
+
+    The refused insert (AlreadyEnqueued) happens in a savepoint: inside a caller's
+    transaction it would otherwise abort that transaction (the Django connector runs
+    the insert on the caller's connection)."""
+    with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
         emails_send.defer()
 
 
