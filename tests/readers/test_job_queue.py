@@ -1,8 +1,16 @@
 """The real job worker and gunicorn, as `make run` starts them, killed with SIGKILL in
 the middle of a subscription fan-out and of hit counting, then restarted: every email
-is sent exactly once and no hit is lost."""
+is sent exactly once and no hit is lost.
+
+The kill lands at the same point on every run, whatever the machine's speed: a send
+job hangs on one email it holds (tests/readers/mail_trap.py) after every other email
+was sent, and the hit aggregation hangs inside its statement, waiting for a lock the
+test holds on the works table. Nothing is then left to chance: earlier versions killed
+after a fixed number of page views, and on a slow run the periodic job had already
+added every hit (or a sender was between handing an email over and recording it)."""
 
 import collections
+import contextlib
 import os
 import signal
 import socket
@@ -15,7 +23,7 @@ from email import message_from_string
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from stories.importers.base import ChapterDraft
 from stories.models import Hit, OutgoingEmail, Rating, Subscription, Work
@@ -125,6 +133,41 @@ def _wait_for(condition, seconds: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def only_the_trapped_email_waits() -> bool:
+    """The fan-outs are done and every email is sent except the one the trap holds."""
+    total = OutgoingEmail.objects.count()
+    return total == SUBSCRIBERS * WORKS and OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 1
+
+
+@contextlib.contextmanager
+def works_locked():
+    """Hold the works table in SHARE mode on a second connection: page views and the
+    hit rows' foreign-key checks pass, any write to a work waits. The hit aggregation
+    statement waits before it touches a row (it takes its table locks first). Yields a
+    check that is true once that statement is waiting."""
+    holder = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with holder.cursor() as cursor:
+            cursor.execute("BEGIN")
+            cursor.execute(f"LOCK TABLE {Work._meta.db_table} IN SHARE MODE")
+            cursor.execute("SELECT pg_backend_pid()")
+            holder_pid = cursor.fetchone()[0]
+
+        def aggregation_waiting() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid)) AND query LIKE %s",
+                    [holder_pid, "%hit_count%"],
+                )
+                return cursor.fetchone()[0] > 0
+
+        yield aggregation_waiting
+        with holder.cursor() as cursor:
+            cursor.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
 def test_killing_worker_and_gunicorn_mid_fan_out_and_hit_counting_loses_and_repeats_nothing(tmp_path):
     mail_dir, logs = tmp_path / "mail", tmp_path / "logs"
     mail_dir.mkdir()
@@ -150,17 +193,25 @@ def test_killing_worker_and_gunicorn_mid_fan_out_and_hit_counting_loses_and_repe
             for n in range(WORKS)
         ]
         _wait_for((mail_dir / MARKER).exists, 60, "the worker to reach the trapped email")
-        # Hits just before the kill: 40 readers, some twice (counted once).
-        agents = [f"reader-agent-{n}" for n in range(40)]
-        visits = [(works[n % WORKS], agent) for n, agent in enumerate(agents)]
-        for work, agent in visits + visits[:10]:
-            assert _visit(servers.port, work, agent)
-        servers.kill()
+        # Every other email sent, so no sender is between handing an email to the mail
+        # server and recording it as sent (a kill there sends it again, as with any mailer).
+        _wait_for(only_the_trapped_email_waits, 60, "every email but the trapped one to be sent")
 
-        # Killed in the middle: some emails sent, some not; hits written but not all added up.
-        sent_before = OutgoingEmail.objects.filter(sent_at__isnull=False).count()
-        assert 0 < sent_before < SUBSCRIBERS * WORKS
-        assert Hit.objects.filter(counted=False).exists(), (Hit.objects.count(), Work.objects.values_list("hit_count"))
+        with works_locked() as aggregation_waiting:
+            # Hits just before the kill: 40 readers, some twice (counted once).
+            agents = [f"reader-agent-{n}" for n in range(40)]
+            visits = [(works[n % WORKS], agent) for n, agent in enumerate(agents)]
+            for work, agent in visits + visits[:10]:
+                assert _visit(servers.port, work, agent)
+            _wait_for(aggregation_waiting, 30, "the hit aggregation to wait for the works table")
+            assert Hit.objects.filter(counted=False).count() == len(visits)  # none added up yet
+            servers.kill()
+        # The killed worker's statement may still run now that the lock is gone (the
+        # server notices a dead client only when it next speaks to it); either way each
+        # hit is added once.
+
+        # Killed in the middle: emails sent but one, hits written but not added up.
+        assert OutgoingEmail.objects.filter(sent_at__isnull=True).count() == 1
         assert not _visit(servers.port, works[0], "while-down")  # nobody answers now
 
         servers.start()
