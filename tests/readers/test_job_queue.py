@@ -13,7 +13,6 @@ import collections
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from stories.models import Hit, OutgoingEmail, Rating, Subscription, Work
 from stories.readers.notifications import outgoing_email_message_id
 from stories.works.services import work_create
 from tests import factories
-from tests.helpers import database_url
+from tests.helpers import free_port, gunicorn_command, server_environment, wait_until_up
 from tests.readers.mail_trap import MARKER, TRAP_ADDRESS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,22 +38,8 @@ SUBSCRIBERS = 60
 WORKS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _environment(mail_dir: Path) -> dict[str, str]:
-    db = connection.settings_dict
-    url = database_url(db)
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}}
-    env.update(
-        DATABASE_URL=url,
-        DEBUG="0",
-        SECRET_KEY="test-only",
-        SECURE_SSL_REDIRECT="0",
-        QUIRE_PLAIN_STATIC="1",
+    return server_environment(
         ALLOWED_HOSTS="127.0.0.1",
         QUIRE_PAGE_CACHE_SECONDS="0",
         EMAIL_BACKEND="tests.readers.mail_trap.TrapFileBackend",
@@ -64,9 +49,6 @@ def _environment(mail_dir: Path) -> dict[str, str]:
         QUIRE_JOB_HEARTBEAT_SECONDS="1",
         QUIRE_JOB_STALLED_SECONDS="3",
     )
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    return env
 
 
 class Servers:
@@ -77,25 +59,21 @@ class Servers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> None:
-        python = sys.executable
-        gunicorn = str(Path(python).with_name("gunicorn"))
         for name, command in (
-            ("worker", [python, "manage.py", "procrastinate", "worker", "--concurrency", "3"]),
-            ("gunicorn", [gunicorn, "archive.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", "2"]),
+            ("worker", [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency", "3"]),
+            ("gunicorn", gunicorn_command(self.port)),
         ):
             with (self.logs / f"{name}.log").open("a") as log:
                 self.processes.append(
                     subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=log, start_new_session=True)
                 )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=2)
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.kill()  # nothing left running behind a failed start
-        raise AssertionError("gunicorn did not start:\n" + (self.logs / "gunicorn.log").read_text()[-3000:])
+        try:
+            wait_until_up(self.port)
+        except AssertionError:
+            self.kill()  # nothing left running behind a failed start
+            raise AssertionError(
+                "gunicorn did not start:\n" + (self.logs / "gunicorn.log").read_text()[-3000:]
+            ) from None
 
     def kill(self) -> None:
         for process in self.processes:
@@ -178,7 +156,7 @@ def test_killing_worker_and_gunicorn_mid_fan_out_and_hit_counting_loses_and_repe
         for n in range(SUBSCRIBERS)
     ]
     Subscription.objects.bulk_create([Subscription(user=user, creator=author) for user in readers])
-    servers = Servers(_environment(mail_dir), _free_port(), logs)
+    servers = Servers(_environment(mail_dir), free_port(), logs)
     servers.start()
     try:
         works = [
