@@ -289,7 +289,11 @@ QUIRE_EMAIL_SWEEP_SECONDS = env_int("QUIRE_EMAIL_SWEEP_SECONDS", 60)
 # QUIRE_JOB_STALLED_SECONDS (killed, machine lost) are run again by another.
 QUIRE_JOB_HEARTBEAT_SECONDS = env_int("QUIRE_JOB_HEARTBEAT_SECONDS", 10)
 QUIRE_JOB_STALLED_SECONDS = env_int("QUIRE_JOB_STALLED_SECONDS", 60)
+# Jobs a worker runs at once (each synchronous job in its own thread): a long send
+# must not keep the hits job waiting, or hits would not show within a minute.
+QUIRE_JOB_CONCURRENCY = env_int("QUIRE_JOB_CONCURRENCY", 4)
 PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": QUIRE_JOB_CONCURRENCY,
     "update_heartbeat_interval": QUIRE_JOB_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": QUIRE_JOB_STALLED_SECONDS,
 }

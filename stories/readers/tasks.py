@@ -71,7 +71,10 @@ def notify_part_added(*, part_id: int) -> int:
     )
 
 
-@app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send")
+# Sending can take minutes (a popular author's fan-out). `lock` lets at most one send
+# job and one sweep run at a time, so they never hold every slot of a worker: the hits
+# job and the fan-outs always find one (QUIRE_JOB_CONCURRENCY, default 4).
+@app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send", lock="emails_send")
 def emails_send() -> int:
     """Send every queued email that is due; returns how many were sent. Raises when
     some failed, so the queue retries with back-off (the rows keep their own)."""
@@ -96,7 +99,7 @@ def emails_send_soon() -> None:
 
 
 @app.periodic(cron=cron_every(settings.QUIRE_EMAIL_SWEEP_SECONDS), periodic_id="emails-sweep")
-@app.task(queue=EMAIL_QUEUE, queueing_lock="emails_sweep")
+@app.task(queue=EMAIL_QUEUE, queueing_lock="emails_sweep", lock="emails_sweep")
 def emails_sweep(timestamp: int) -> int:
     """Periodically send what is still queued (a fan-out or send job interrupted by a
     killed worker, an email whose back-off is over)."""

@@ -60,7 +60,7 @@ class Servers:
 
     def start(self) -> None:
         for name, command in (
-            ("worker", [sys.executable, "manage.py", "procrastinate", "worker", "--concurrency", "3"]),
+            ("worker", [sys.executable, "manage.py", "procrastinate", "worker"]),  # as `make run` starts it
             ("gunicorn", gunicorn_command(self.port)),
         ):
             with (self.logs / f"{name}.log").open("a") as log:
@@ -218,3 +218,40 @@ def test_killing_worker_and_gunicorn_mid_fan_out_and_hit_counting_loses_and_repe
     assert set(ids) == expected_ids
     assert [mid for mid, times in ids.items() if times != 1] == []
     assert len(expected_ids) == SUBSCRIBERS * WORKS
+
+
+def test_with_the_default_worker_a_hit_shows_within_a_minute_even_while_a_send_hangs(tmp_path):
+    # `make run`'s worker and settings as they are (hits every 20 s, 4 jobs at once);
+    # only the mail server differs: it hangs on the first email, for two minutes.
+    mail_dir, logs = tmp_path / "mail", tmp_path / "logs"
+    mail_dir.mkdir()
+    logs.mkdir()
+    env = server_environment(
+        ALLOWED_HOSTS="127.0.0.1",
+        EMAIL_BACKEND="tests.readers.mail_trap.TrapFileBackend",
+        EMAIL_FILE_PATH=str(mail_dir),
+    )
+    author = factories.UserFactory(username="author")
+    Subscription.objects.create(user=factories.UserFactory(email=TRAP_ADDRESS), creator=author)
+    servers = Servers(env, free_port(), logs)
+    servers.start()
+    try:
+        work = work_create(
+            creators=[author],
+            title="Counted soon",
+            chapters=[ChapterDraft(body="Text.")],
+            rating=Rating.GENERAL,
+            warnings=["none"],
+            tags_by_kind={"fandoms": ["Original Work"]},
+        )
+        _wait_for((mail_dir / MARKER).exists, 60, "the send job to hang")
+        assert _visit(servers.port, work, "a-reader")
+        visited = time.monotonic()
+        _wait_for(lambda: Work.objects.get(pk=work.pk).hit_count == 1, 60, "the hit to be added")
+        waited = time.monotonic() - visited
+        with urllib.request.urlopen(f"http://127.0.0.1:{servers.port}/works/{work.pk}/", timeout=10) as page:
+            assert "<dt>Hits:</dt><dd>1</dd>" in page.read().decode()
+    finally:
+        servers.kill()
+    assert waited < 60
+    assert not OutgoingEmail.objects.filter(sent_at__isnull=False).exists()  # the send was still hanging
