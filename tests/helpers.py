@@ -5,6 +5,7 @@ import json
 import os
 import re
 import socket
+import subprocess
 import sys
 import time
 import urllib.request
@@ -122,19 +123,12 @@ def server_environment(**extra: str) -> dict[str, str]:
 
     db = connection.settings_dict
     env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}}
-    env.update(
-        DATABASE_URL=database_url(db),
-        DEBUG="0",
-        SECRET_KEY="test-only-servers-share-this-key",
-        SECURE_SSL_REDIRECT="0",
-        SESSION_COOKIE_SECURE="0",
-        CSRF_COOKIE_SECURE="0",
-        QUIRE_PLAIN_STATIC="1",
-    )
+    env |= {"DATABASE_URL": database_url(db), "DEBUG": "0", "SECRET_KEY": "test-only-servers-share-this-key"}
+    env |= dict.fromkeys(("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"), "0")
+    env["QUIRE_PLAIN_STATIC"] = "1"
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
-    env.update(extra)
-    return env
+    return env | extra
 
 
 def gunicorn_command(port: int, *, workers: int = 2) -> list[str]:
@@ -162,3 +156,17 @@ def wait_until_up(port: int, *, seconds: float = 60) -> None:
         except OSError:  # refused while starting, or slow to answer the first request
             time.sleep(0.2)
     raise AssertionError(f"the server on port {port} did not answer within {seconds:.0f} s")
+
+
+def django_setup_in_subprocess(**env: str) -> subprocess.CompletedProcess:
+    """Load the settings and set Django up in a new Python process with this one's
+    environment plus `env` (for settings that fail at start-up); its exit status and
+    output, as text."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -2,10 +2,6 @@
 counters move with requests and only permitted scrapers may read them. Several
 gunicorn workers adding up is tested with a real server in tests/ops/test_metrics.py."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from django.conf import settings as django_settings
 from django.db import connection, transaction
@@ -14,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from stories.core.metrics import _QueryCounter
 from tests import factories
+from tests.helpers import django_setup_in_subprocess
 
 pytestmark = pytest.mark.django_db
 METRICS_MIDDLEWARE = "stories.core.metrics.MetricsMiddleware"
@@ -144,15 +141,6 @@ def test_allowed_addresses_may_be_networks(metrics_on):
 
 
 def test_a_bad_allowed_address_stops_the_settings_with_a_clear_message():
-    env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "t", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"}
-    env["METRICS_ALLOWED_IPS"] = "127.0.0.1,not-an-address"
-    result = subprocess.run(
-        [sys.executable, "-c", "import archive.settings"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = django_setup_in_subprocess(METRICS_ALLOWED_IPS="127.0.0.1,not-an-address")
     assert result.returncode != 0
     assert "METRICS_ALLOWED_IPS must list addresses or networks" in result.stderr
