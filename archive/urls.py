@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from stories.api.views import api
-from stories.core.views import csp_report, healthz, metrics, readyz
+from stories.core.views import csp_report, healthz, readyz
 
 admin.site.site_header = "Quire moderation"
 admin.site.site_title = "Quire moderation"
@@ -16,7 +16,6 @@ urlpatterns = [
     path("opds/", include("stories.opds.urls")),
     path("csp-report/", csp_report, name="csp-report"),
     path("readyz", readyz, name="readyz"),
-    path("metrics", metrics, name="metrics"),
     path("", include("stories.urls")),
 ]
 

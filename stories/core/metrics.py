@@ -17,7 +17,12 @@ of every process, those that have since exited included (counters never go down)
 The folder must be emptied when the server starts: `make run` does it
 (`python -m archive.dbctl metrics-reset`).
 
-Without METRICS_ENABLED the middleware is not installed and /metrics answers 404.
+The middleware answers /metrics itself, before the other middleware: a scraper on the
+server's own machine asks for http://127.0.0.1:PORT/metrics, a host name ALLOWED_HOSTS
+may not list, over plain HTTP that SECURE_SSL_REDIRECT would send elsewhere; who may
+read is decided by `metrics_allowed` instead (scrapes are neither counted nor logged).
+Without METRICS_ENABLED the middleware
+is not installed and /metrics is an address like any unknown one: 404.
 """
 
 import hmac
@@ -29,7 +34,7 @@ from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import DatabaseError, connection, connections
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from prometheus_client import CollectorRegistry, Counter, Histogram, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
@@ -59,6 +64,7 @@ REQUEST_METRICS = (REQUESTS, LATENCY, DB_QUERIES, DB_ERRORS)
 # cannot add label values without end; the same goes for addresses no view serves.
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 UNRESOLVED = "unresolved"
+METRICS_PATH = "/metrics"
 PROXY_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_X_REAL_IP")
 
 
@@ -87,6 +93,8 @@ class MetricsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest):
+        if request.path_info == METRICS_PATH:
+            return metrics_response(request)
         counter = _QueryCounter()
         start = time.perf_counter()
         with ExitStack() as stack:
@@ -167,9 +175,17 @@ def metrics_registry() -> CollectorRegistry:
     return registry
 
 
-def metrics_text() -> tuple[bytes, str]:
-    """The scrape's body in Prometheus text format, and its content type."""
-    return generate_latest(metrics_registry()), CONTENT_TYPE_LATEST
+def metrics_response(request: HttpRequest) -> HttpResponse:
+    """The metrics in Prometheus text format for a permitted scraper (`metrics_allowed`);
+    403 for anyone else; 405 for a method other than GET and HEAD."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    if not metrics_allowed(request):
+        return HttpResponseForbidden(
+            "Metrics are served only to the addresses in METRICS_ALLOWED_IPS or with the bearer token.",
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(generate_latest(metrics_registry()), content_type=CONTENT_TYPE_LATEST)
 
 
 def metrics_allowed(request: HttpRequest) -> bool:

@@ -6,10 +6,10 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from stories.core.readiness import CHECKS, readiness_failures
@@ -81,22 +81,3 @@ def readyz(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {"status": "unavailable" if failures else "ok", "checks": checks}, status=503 if failures else 200
     )
-
-
-@require_safe
-def metrics(request: HttpRequest) -> HttpResponse:
-    """Prometheus metrics (text format) for a permitted scraper (core.metrics.metrics_allowed);
-    403 for anyone else; 404 when METRICS_ENABLED is off."""
-    if not settings.METRICS_ENABLED:
-        raise Http404("Metrics are off")
-    # Imported here: with metrics off, no process loads prometheus_client at all.
-    from stories.core.metrics import metrics_allowed, metrics_text
-
-    if not metrics_allowed(request):
-        return HttpResponse(
-            "Metrics are served only to the addresses in METRICS_ALLOWED_IPS or with the bearer token.",
-            status=403,
-            content_type="text/plain; charset=utf-8",
-        )
-    body, content_type = metrics_text()
-    return HttpResponse(body, content_type=content_type)

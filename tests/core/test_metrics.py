@@ -140,6 +140,15 @@ def test_allowed_addresses_may_be_networks(metrics_on):
     assert Client().post("/metrics", REMOTE_ADDR="10.20.30.40").status_code == 405
 
 
+def test_a_scraper_on_the_machine_needs_neither_the_site_name_nor_https(metrics_on):
+    # Production settings: another host name, HTTPS only; Prometheus asks 127.0.0.1:8000 over HTTP.
+    metrics_on.ALLOWED_HOSTS = ["quire.example.org"]
+    metrics_on.SECURE_SSL_REDIRECT = True
+    scraper = Client(HTTP_HOST="127.0.0.1:8000")
+    assert scraper.get("/metrics").status_code == 200
+    assert scraper.get("/healthz").status_code == 400  # every other address still checks the host
+
+
 def test_a_bad_allowed_address_stops_the_settings_with_a_clear_message():
     result = django_setup_in_subprocess(METRICS_ALLOWED_IPS="127.0.0.1,not-an-address")
     assert result.returncode != 0
