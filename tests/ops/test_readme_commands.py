@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -42,9 +43,13 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def newcomer(tmp_path, seeds):
+def newcomer(seeds):
     """A copy of the project beside ../shared/seeds, and a runner for shell commands in
-    it with a new shell's environment."""
+    it with a new shell's environment. The copy is not under pytest's own temporary
+    folder: the embedded PostgreSQL runs as another user, who must be able to enter
+    every folder above its data, and any pytest starting meanwhile on the machine
+    makes /tmp/pytest-of-<user> private again."""
+    tmp_path = Path(tempfile.mkdtemp(prefix="quire-newcomer-"))
     tree = tmp_path / "quire"
     shutil.copytree(
         ROOT,
@@ -68,6 +73,7 @@ def newcomer(tmp_path, seeds):
     yield run
     # Whatever happened, leave no server behind.
     subprocess.run([*MAKE, "stop"], cwd=tree, env=clean, capture_output=True, timeout=120)
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def test_the_readme_commands_work_as_written_in_a_new_shell(newcomer):
