@@ -36,17 +36,20 @@ migrate: venv
 	$(BIN)/python manage.py migrate --noinput
 
 # As readers see it: DEBUG off (Quire's own error pages), static files through whitenoise,
-# gunicorn in the foreground; its pid in var/run/ for `make stop`.
+# gunicorn in the foreground; its pid in var/run/ for `make stop`. The Prometheus
+# multiprocess folder (used when METRICS_ENABLED is on) is emptied first.
 run: venv static migrate
 	$(BIN)/python manage.py load_demo --works $(DEMO_WORKS)
 	@mkdir -p var/run
 	@DEBUG=0 $(DBCTL) where --port $(PORT)
+	@$(DBCTL) metrics-reset
 	@DEBUG=0 $(MAKE) --no-print-directory worker-background
 	DEBUG=0 $(BIN)/gunicorn archive.wsgi --bind 0.0.0.0:$(PORT) --workers $(WORKERS) --access-logfile - --pid var/run/gunicorn.pid --control-socket var/run/gunicorn.ctl
 
 # The developer's server: DEBUG on (tracebacks, unhashed static files), reloads on change.
 dev: venv migrate
 	$(BIN)/python manage.py load_demo --works $(DEMO_WORKS)
+	@$(DBCTL) metrics-reset
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Stops every process with a pid file in var/run/, then the embedded PostgreSQL.

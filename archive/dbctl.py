@@ -2,8 +2,9 @@
 what `make run` started, psql, backups and restores.
 
     python -m archive.dbctl write-env | where [--port N] | stop | psql | backup | restore FILE [--force]
+                            | metrics-reset
 
-Not a Django management command because `stop` and `write-env` must not load the
+Not a Django management command because `stop`, `write-env` and `metrics-reset` must not load the
 settings: loading them starts the embedded PostgreSQL (and needs a SECRET_KEY).
 The other commands use the database the settings choose: `DATABASE_URL`, or the
 embedded server in var/pgdata.
@@ -409,6 +410,24 @@ def stop(run_dir: Path = RUN_DIR, pgdata: Path = PGDATA) -> list[str]:
     return messages
 
 
+def metrics_dir() -> Path:
+    """The folder of prometheus_client's multiprocess files, as the settings choose it."""
+    return ROOT / (os.environ.get("PROMETHEUS_MULTIPROC_DIR") or "var/metrics")
+
+
+def metrics_reset(directory: Path) -> int:
+    """Delete the per-process files of prometheus_client's multiprocess mode (`*.db`)
+    that an earlier server left in `directory`, so the counts of a new start begin at
+    zero and no dead process's gauges linger; returns how many were deleted. Anything
+    else in the folder is left alone."""
+    if not directory.is_dir():
+        return 0
+    files = list(directory.glob("*.db"))
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files)
+
+
 def _settings_database() -> tuple[Database, bool]:
     """The database the settings choose (starting the embedded server if it is the one),
     and whether it is the embedded server."""
@@ -436,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     command = commands.add_parser("restore", help="restore a backup into the (empty) database in use")
     command.add_argument("file", type=Path)
     command.add_argument("--force", action="store_true", help="drop everything in the database first")
+    commands.add_parser("metrics-reset", help="empty the Prometheus multiprocess folder (before a server starts)")
     args = parser.parse_args(argv)
 
     from dotenv import load_dotenv
@@ -448,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "stop":
             for message in stop():
                 print(message)
+        elif args.command == "metrics-reset":
+            metrics_reset(metrics_dir())
         else:
             db, embedded = _settings_database()
             if args.command == "where":

@@ -6,6 +6,7 @@ over the file. The defaults are safe for production (DEBUG off, secure cookies);
 generated `.env` relaxes the HTTPS-only flags so `make run` works on plain HTTP.
 """
 
+import ipaddress
 import os
 import time
 import warnings
@@ -291,7 +292,11 @@ QUIRE_EMAIL_SWEEP_SECONDS = env_int("QUIRE_EMAIL_SWEEP_SECONDS", 60)
 # QUIRE_JOB_STALLED_SECONDS (killed, machine lost) are run again by another.
 QUIRE_JOB_HEARTBEAT_SECONDS = env_int("QUIRE_JOB_HEARTBEAT_SECONDS", 10)
 QUIRE_JOB_STALLED_SECONDS = env_int("QUIRE_JOB_STALLED_SECONDS", 60)
+# Jobs a worker runs at once (each synchronous job in its own thread): a long send
+# must not keep the hits job waiting, or hits would not show within a minute.
+QUIRE_JOB_CONCURRENCY = env_int("QUIRE_JOB_CONCURRENCY", 4)
 PROCRASTINATE_WORKER_DEFAULTS = {
+    "concurrency": QUIRE_JOB_CONCURRENCY,
     "update_heartbeat_interval": QUIRE_JOB_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": QUIRE_JOB_STALLED_SECONDS,
 }
@@ -355,6 +360,25 @@ LOGGING = {
         }
     },
 }
+
+# Prometheus metrics at /metrics (stories/core/metrics.py), off by default. Read only
+# from METRICS_ALLOWED_IPS (addresses or networks, straight, not through a proxy) or
+# with `Authorization: Bearer <METRICS_TOKEN>`. Gunicorn's workers add up through
+# prometheus_client's multiprocess folder, which `make run` empties on start.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+try:
+    METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False) for item in env_list("METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_IPS must list addresses or networks: {error}") from None
+METRICS_DIR = BASE_DIR / (env_str("PROMETHEUS_MULTIPROC_DIR") or "var/metrics")  # relative: to the project
+if METRICS_ENABLED:
+    # prometheus_client reads this when first imported, in every process.
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+    METRICS_DIR.mkdir(parents=True, exist_ok=True)
+    MIDDLEWARE.insert(0, "stories.core.metrics.MetricsMiddleware")
 
 # Errors to Sentry when SENTRY_DSN is set. sentry-sdk is optional (not in
 # requirements.txt: most archives have no Sentry): `pip install sentry-sdk==2.75.0`.

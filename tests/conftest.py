@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 
 from tests import factories
 from tests.authoring_support.forms import CsrfClient
+from tests.helpers import jobs_clear
 
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 
@@ -62,18 +63,37 @@ def moderator(db):
     return user
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, without the jobs a previous run left in it (--reuse-db keeps
+    the database; a run killed mid-test, or a worker it started, may have committed some)."""
+    with django_db_blocker.unblock():
+        jobs_clear()
+
+
+def _commits(request) -> bool:
+    """Whether the test's writes are committed (a live server, or a transactional test
+    by fixture or by `django_db(transaction=True)` marker), not rolled back after it."""
+    if {"live_server", "transactional_db"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction", marker.args[0] if marker.args else False))
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache(request, django_db_blocker):
     """Rate limits and the list pages' cached counts live in the cache: every test
-    starts from an empty one. The rate-limit counters live in PostgreSQL: a test in a
-    transaction rolls them back, a transactional one (live server) clears them after."""
+    starts from an empty one. The rate-limit counters and the job queue live in
+    PostgreSQL: a test in a transaction rolls them back, a transactional one (live
+    server, subprocess servers) clears them after."""
     from django.core.cache import cache, caches
 
     cache.clear()
     yield
-    if {"live_server", "transactional_db"} & set(request.fixturenames):
+    if _commits(request):
         with django_db_blocker.unblock():
             caches["ratelimit"].clear()
+            jobs_clear()
 
 
 # Real FanFicFare output (its built-in test site works offline), for the importer tests.

@@ -1,7 +1,15 @@
-"""Small assertions shared by view tests."""
+"""Small assertions shared by view tests, and the pieces of the tests that start
+servers and workers in other processes."""
 
 import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 
 import html5lib
 from bs4 import BeautifulSoup
@@ -45,6 +53,19 @@ def jobs_run_pending(*, limit: int = 1000) -> list[str]:
     raise AssertionError(f"still jobs queued after {limit}: a job that defers itself?")
 
 
+def jobs_clear() -> None:
+    """Empty Procrastinate's tables (jobs, their events, periodic defers, workers).
+    Django's flush after a transactional test leaves them alone (unmanaged models), so
+    jobs a test committed, or a killed run left in a reused database, would otherwise
+    reach later tests: run by jobs_run_pending, or holding a queueing lock."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("procrastinate_periodic_defers", "procrastinate_events", "procrastinate_jobs"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        cursor.execute("DELETE FROM procrastinate_workers")
+
+
 def database_url(settings_dict: dict) -> str:
     """A DATABASE_URL naming the database a test uses, for a server or worker the test
     starts in another process: a TCP host, or the embedded server's socket folder
@@ -81,3 +102,71 @@ def sign_up_and_confirm(client, data: dict, *, next_url: str = ""):
     link = signup_link(mail.outbox[-1])
     assert client.get(link).status_code == 200
     return client.post(link)
+
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for a server a test starts)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_environment(**extra: str) -> dict[str, str]:
+    """The environment for a gunicorn or job worker a test starts in another process:
+    this one's, on the test's database (committed rows only: transactional tests),
+    DEBUG off, plain HTTP, unhashed static files, no Redis and no replicas unless
+    `extra` (which wins) sets them."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    env = {key: value for key, value in os.environ.items() if key not in {"REDIS_URL", "DATABASE_REPLICA_URLS"}}
+    env |= {"DATABASE_URL": database_url(db), "DEBUG": "0", "SECRET_KEY": "test-only-servers-share-this-key"}
+    env |= dict.fromkeys(("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"), "0")
+    env["QUIRE_PLAIN_STATIC"] = "1"
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = db["PASSWORD"]
+    return env | extra
+
+
+def gunicorn_command(port: int, *, workers: int = 2) -> list[str]:
+    """Gunicorn serving the archive on 127.0.0.1:`port` with `workers` workers, as `make
+    run` does, without the control socket (one path in ~/.gunicorn/ for every server
+    on the machine: tests run several at once)."""
+    return [
+        str(GUNICORN),
+        "archive.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--no-control-socket",
+    ]
+
+
+def wait_until_up(port: int, *, seconds: float = 60) -> None:
+    """Return once /healthz on 127.0.0.1:`port` answers; AssertionError after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)  # noqa: S310 - our own local server
+            return
+        except OSError:  # refused while starting, or slow to answer the first request
+            time.sleep(0.2)
+    raise AssertionError(f"the server on port {port} did not answer within {seconds:.0f} s")
+
+
+def django_setup_in_subprocess(**env: str) -> subprocess.CompletedProcess:
+    """Load the settings and set Django up in a new Python process with this one's
+    environment plus `env` (for settings that fail at start-up); its exit status and
+    output, as text."""
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )

@@ -15,6 +15,7 @@ in the queue as *failed*, listed in the admin under Procrastinate → Jobs.
 import contextlib
 
 from django.conf import settings
+from django.db import transaction
 from procrastinate import RetryStrategy
 from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
@@ -70,7 +71,10 @@ def notify_part_added(*, part_id: int) -> int:
     )
 
 
-@app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send")
+# Sending can take minutes (a popular author's fan-out). `lock` lets at most one send
+# job and one sweep run at a time, so they never hold every slot of a worker: the hits
+# job and the fan-outs always find one (QUIRE_JOB_CONCURRENCY, default 4).
+@app.task(queue=EMAIL_QUEUE, retry=RETRY, queueing_lock="emails_send", lock="emails_send")
 def emails_send() -> int:
     """Send every queued email that is due; returns how many were sent. Raises when
     some failed, so the queue retries with back-off (the rows keep their own)."""
@@ -85,13 +89,17 @@ def emails_send() -> int:
 
 
 def emails_send_soon() -> None:
-    """Ask the worker to send queued emails now; one such job waiting is enough."""
-    with contextlib.suppress(AlreadyEnqueued):
+    """Ask the worker to send queued emails now; one such job waiting is enough.
+
+    The refused insert (AlreadyEnqueued) happens in a savepoint: inside a caller's
+    transaction it would otherwise abort that transaction (the Django connector runs
+    the insert on the caller's connection)."""
+    with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
         emails_send.defer()
 
 
 @app.periodic(cron=cron_every(settings.QUIRE_EMAIL_SWEEP_SECONDS), periodic_id="emails-sweep")
-@app.task(queue=EMAIL_QUEUE, queueing_lock="emails_sweep")
+@app.task(queue=EMAIL_QUEUE, queueing_lock="emails_sweep", lock="emails_sweep")
 def emails_sweep(timestamp: int) -> int:
     """Periodically send what is still queued (a fan-out or send job interrupted by a
     killed worker, an email whose back-off is over)."""

@@ -1,11 +1,8 @@
 """Rate limits hold across workers and app servers: two gunicorn servers (two
 workers each, DEBUG off) share the limit through PostgreSQL, or through Redis."""
 
-import os
 import re
-import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -20,55 +17,22 @@ from django.core import checks
 from django.test import override_settings
 
 from stories.core.checks import check_ratelimit_cache
-from tests.helpers import database_url
+from tests.helpers import free_port, gunicorn_command, server_environment, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 USERNAME = "someone-guessing"
 ATTEMPTS = 25
 LIMIT = 10  # QUIRE_LOGIN_RATE's default, 10/m
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    return database_url(settings.DATABASES["default"])
-
-
 def _start(port: int, extra_env: dict) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "DEBUG": "0",
-        "SECRET_KEY": "two-servers-share-one-secret-key",
-        "SECURE_SSL_REDIRECT": "0",
-        "SESSION_COOKIE_SECURE": "0",
-        "CSRF_COOKIE_SECURE": "0",
-        "QUIRE_PLAIN_STATIC": "1",
-        "REDIS_URL": "",
-        **extra_env,
-    }
     return subprocess.Popen(  # noqa: S603 - our own gunicorn
-        [str(GUNICORN), "archive.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        gunicorn_command(port),
         cwd=ROOT,
-        env=env,
+        env=server_environment(**extra_env),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-
-
-def _wait_until_up(port: int) -> None:
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)  # noqa: S310 - local server
-            return
-        except OSError:  # refused while starting, or slow to answer the first request
-            time.sleep(0.2)
-    raise AssertionError(f"the server on port {port} did not start")
 
 
 def _wait_clear_of_window_edges() -> None:
@@ -100,11 +64,11 @@ def _attempt(opener, port: int) -> int:
 
 
 def _run_two_servers(extra_env: dict) -> list[int]:
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_start(port, extra_env) for port in ports]
     try:
         for port in ports:
-            _wait_until_up(port)
+            wait_until_up(port, seconds=60)
         openers = [urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar())) for _ in ports]
         _wait_clear_of_window_edges()
         return [_attempt(openers[i % 2], ports[i % 2]) for i in range(ATTEMPTS)]

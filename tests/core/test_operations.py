@@ -9,6 +9,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 
 from stories.core import readiness
+from tests.helpers import django_setup_in_subprocess
 
 pytestmark = pytest.mark.django_db
 
@@ -95,25 +96,12 @@ def test_signed_in_requests_log_the_user_id_not_the_name(client, reader, request
 
 
 def test_sentry_dsn_without_sentry_sdk_stops_with_a_clear_message():
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     try:
         import sentry_sdk  # noqa: F401
     except ImportError:
         pass
     else:
         pytest.skip("sentry-sdk is installed here; the missing-package message cannot show")
-    env = {**os.environ, "SENTRY_DSN": "https://key@sentry.invalid/1"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = django_setup_in_subprocess(SENTRY_DSN="https://key@sentry.invalid/1")
     assert result.returncode != 0
     assert "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk==" in result.stderr

@@ -1,5 +1,6 @@
 """archive.dbctl's pieces that need no database: `make stop`'s pid files, the address
-printed for an external server, and the choice of PostgreSQL client tools."""
+printed for an external server, the choice of PostgreSQL client tools, and emptying
+the Prometheus multiprocess folder."""
 
 import os
 import subprocess
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from archive.dbctl import Database, OpsError, pg_tool, stop
+from archive.dbctl import Database, OpsError, metrics_reset, pg_tool, stop
 
 
 @pytest.fixture
@@ -68,3 +69,12 @@ def test_client_tools_match_the_servers_major_version():
 
     version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout
     assert "(PostgreSQL) 18." in version
+
+
+def test_metrics_reset_deletes_only_the_multiprocess_files(tmp_path):
+    (tmp_path / "counter_101.db").write_bytes(b"\0" * 8)
+    (tmp_path / "histogram_102.db").write_bytes(b"\0" * 8)
+    (tmp_path / "notes.txt").write_text("the operator's own file")
+    assert metrics_reset(tmp_path) == 2
+    assert [path.name for path in tmp_path.iterdir()] == ["notes.txt"]
+    assert metrics_reset(tmp_path / "missing") == 0

@@ -10,15 +10,17 @@ shell", as the README says; `make stop` then ends gunicorn and the copy's Postgr
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 # The copy shares this interpreter's virtualenv; `make` must not reinstall packages into it.
@@ -32,12 +34,6 @@ SUPERUSER = {
 pytestmark = pytest.mark.ops
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str) -> tuple[int, str]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - our own local server
@@ -47,9 +43,13 @@ def _get(url: str) -> tuple[int, str]:
 
 
 @pytest.fixture
-def newcomer(tmp_path, seeds):
+def newcomer(seeds):
     """A copy of the project beside ../shared/seeds, and a runner for shell commands in
-    it with a new shell's environment."""
+    it with a new shell's environment. The copy is not under pytest's own temporary
+    folder: the embedded PostgreSQL runs as another user, who must be able to enter
+    every folder above its data, and any pytest starting meanwhile on the machine
+    makes /tmp/pytest-of-<user> private again."""
+    tmp_path = Path(tempfile.mkdtemp(prefix="quire-newcomer-"))
     tree = tmp_path / "quire"
     shutil.copytree(
         ROOT,
@@ -73,14 +73,23 @@ def newcomer(tmp_path, seeds):
     yield run
     # Whatever happened, leave no server behind.
     subprocess.run([*MAKE, "stop"], cwd=tree, env=clean, capture_output=True, timeout=120)
+    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def test_the_readme_commands_work_as_written_in_a_new_shell(newcomer):
     tree = newcomer.tree
-    port = _free_port()
+    port = free_port()
     log = (tree.parent / "make-run.log").open("w")
+    # Metrics on, as an operator would turn them on; a dead server's count file is left over.
+    stale = tree / "var" / "metrics" / "counter_999999.db"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"\0" * 16)
     server = subprocess.Popen(
-        [*MAKE, "run", f"PORT={port}", "DEMO_WORKS=3"], cwd=tree, env=newcomer.env, stdout=log, stderr=subprocess.STDOUT
+        [*MAKE, "run", f"PORT={port}", "DEMO_WORKS=3"],
+        cwd=tree,
+        env={**newcomer.env, "METRICS_ENABLED": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 240
@@ -105,6 +114,11 @@ def test_the_readme_commands_work_as_written_in_a_new_shell(newcomer):
         assert status == 404 and 'class="brand"' in body and "Using the URLconf" not in body
         stylesheet = re.search(r'href="(/static/css/quire\.[0-9a-f]{12}\.css)"', body)
         assert stylesheet and _get(f"http://127.0.0.1:{port}{stylesheet.group(1)}")[0] == 200
+
+        # Metrics for the scraper on this machine, counted by gunicorn's workers in var/metrics/.
+        status, body = _get(f"http://127.0.0.1:{port}/metrics")
+        assert status == 200 and "quire_http_requests_total{" in body and 'view="stories:work-detail"' in body
+        assert not stale.exists() and list((tree / "var" / "metrics").glob("counter_*.db"))
 
         # "In another shell": the README's commands, exactly as written.
         newcomer([".venv/bin/python", "manage.py", "check"])

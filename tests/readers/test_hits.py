@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 
 from stories.models import Hit, Work
 from stories.readers.hits import hit_record, hits_aggregate
+from stories.readers.tasks import cron_every
 from tests import factories
 from tests.helpers import jobs_run_pending
 
@@ -100,6 +102,33 @@ def test_the_periodic_job_adds_the_hits():
     app.tasks["stories.readers.tasks.hits_aggregate_job"].defer(timestamp=0)
     assert "stories.readers.tasks.hits_aggregate_job" in jobs_run_pending()
     assert hits_of(work) == 1
+
+
+def _longest_gap(cron: str) -> float:
+    """The longest wait, in seconds, between two runs of `cron` over an hour."""
+    from croniter import croniter
+
+    runs = croniter(cron, datetime.datetime(2026, 1, 1, 12, 0, 7))
+    times = [runs.get_next(datetime.datetime) for _ in range(400)]
+    return max((later - earlier).total_seconds() for earlier, later in zip(times, times[1:], strict=False))
+
+
+@pytest.mark.parametrize(("seconds", "longest"), [(20, 20), (45, 45), (59, 59), (60, 60), (90, 60), (600, 600)])
+def test_cron_every_never_waits_longer_than_asked(seconds, longest):
+    # Under a minute: croniter's seconds field (45 runs at :00 and :45); over: whole minutes, rounded down.
+    assert _longest_gap(cron_every(seconds)) == longest
+
+
+def test_by_default_the_worker_adds_hits_at_least_every_20_seconds():
+    # The worker `make run` starts runs this periodic job; a hit written by a page view
+    # therefore reaches the work's counter within 20 s (tests/readers/test_job_queue.py
+    # watches it happen with a real worker).
+    from procrastinate.contrib.django import app
+
+    app.perform_import_paths()
+    (cron,) = [p.cron for p in app.periodic_registry.periodic_tasks.values() if p.periodic_id == "hits-aggregate"]
+    assert settings.QUIRE_HITS_EVERY_SECONDS == 20
+    assert _longest_gap(cron) == 20
 
 
 def test_creators_do_not_count_their_own_hits(client, author):

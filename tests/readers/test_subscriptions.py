@@ -242,3 +242,31 @@ def test_draft_part_is_announced_once_when_posted(reader, author):
     post_draft(draft)
     jobs_run_pending()
     assert list(InboxItem.objects.values_list("message", flat=True)) == ["New work by author: Later"]
+
+
+def test_a_fan_out_run_again_after_a_kill_tells_no_one_twice(reader, stranger, author):
+    # A worker killed after the fan-out committed (before the job was marked done) runs it again.
+    from stories.readers.tasks import notify_work_posted
+
+    Subscription.objects.bulk_create([Subscription(user=user, creator=author) for user in (reader, stranger)])
+    work = factories.WorkFactory(creators=[author], title="Twice")
+    assert notify_work_posted(work_id=work.pk) == 2
+    notify_work_posted(work_id=work.pk)
+    assert InboxItem.objects.count() == OutgoingEmail.objects.count() == 2
+
+
+def test_asking_twice_for_a_send_keeps_the_callers_transaction_usable(reader):
+    # The second request is refused (one waiting send job is enough) inside the caller's
+    # transaction; the caller must still be able to write afterwards.
+    from django.db import connection, transaction
+
+    from stories.readers.tasks import emails_send_soon
+
+    with transaction.atomic():
+        emails_send_soon()
+        emails_send_soon()
+        InboxItem.objects.create(user=reader, message="still writable", url="/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM procrastinate_jobs WHERE task_name LIKE %s", ["%.emails_send"])
+        assert cursor.fetchone()[0] == 1
+    assert InboxItem.objects.filter(message="still writable").exists()
