@@ -371,9 +371,13 @@ class ChapterAdmin(admin.ModelAdmin):
 
 @admin.register(Series)
 class SeriesAdmin(admin.ModelAdmin):
+    """A series' creators are its works' creators, who each agreed to their work (see
+    works.consent): they are shown here, never typed in, so no moderator can put a
+    name on a series."""
+
     list_display = ["title", "is_complete", "updated_at"]
     search_fields = ["title", "creators__username"]
-    autocomplete_fields = ["creators"]
+    readonly_fields = ["creators"]
     inlines = [SeriesPartInline]
 
 
