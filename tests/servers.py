@@ -179,16 +179,18 @@ class Visitor:
     """One reader's browser against a server started by a test: keeps its cookies,
     follows redirects, sends the CSRF token of the form it last saw."""
 
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, host: str | None = None):
         import http.cookiejar
 
         self.base_url = base_url
+        self.host = host  # a Host header to send, as a load balancer in front of several servers would
         self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+        self.headers: dict[str, str] = {}  # of the last response
 
     def use(self, base_url: str) -> Visitor:
         """The same reader (same cookies) talking to another server."""
-        other = Visitor(base_url)
+        other = Visitor(base_url, self.host)
         other.cookies, other.opener = self.cookies, self.opener
         return other
 
@@ -217,8 +219,12 @@ class Visitor:
     def _open(self, request: urllib.request.Request) -> tuple[int, str]:
         import urllib.error
 
+        if self.host:
+            request.add_header("Host", self.host)
         try:
             with self.opener.open(request, timeout=30) as response:
+                self.headers = dict(response.headers)
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            self.headers = dict(error.headers)
             return error.code, error.read().decode(errors="replace")
