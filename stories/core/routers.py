@@ -6,7 +6,9 @@ healthy replica; everything else uses the primary.
 - Read-your-writes: a request with a non-safe method that succeeded (status below 400)
   sets a signed cookie that pins that reader to the primary for
   QUIRE_REPLICA_PIN_SECONDS, so right after posting, commenting, leaving kudos or
-  bookmarking they see their own write even while the replicas catch up.
+  bookmarking they see their own write even while the replicas catch up. A GET's
+  own bookkeeping writes (the hit a work page records) go to the primary but do not
+  pin: every reader of a work page would then read the primary.
 - Health: each process asks a replica at most every QUIRE_REPLICA_CHECK_SECONDS
   whether it is up, still a standby, and how far behind it is; one that is down,
   promoted, or lagging more than QUIRE_REPLICA_MAX_LAG_SECONDS is skipped until the
