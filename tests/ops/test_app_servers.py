@@ -4,11 +4,10 @@ guest's list page cached by one is served from the cache by the other. (The shar
 rate limits: tests/accounts/test_ratelimit_servers.py.)"""
 
 import pytest
-from django.conf import settings
 
 from tests import factories
-from tests.helpers import database_url
-from tests.servers import Visitor, free_port, start_gunicorn, stop_all, wait_until_up
+from tests.helpers import free_port, wait_until_up
+from tests.servers import Visitor, start_gunicorn, stop_all
 
 pytestmark = pytest.mark.ops
 
@@ -32,18 +31,22 @@ def redis_url():
 def test_a_reader_logged_in_on_one_server_writes_through_the_other(redis_url, tmp_path):
     factories.UserFactory(username="two-server-reader")
     work = factories.WorkFactory(title="Read on two servers")
-    env = {"DATABASE_URL": database_url(settings.DATABASES["default"]), "REDIS_URL": redis_url}
+    env = {"REDIS_URL": redis_url}  # and the test's database
     ports = [free_port(), free_port()]
     servers = [start_gunicorn(port, env, workers=1, log=tmp_path / f"{port}.log") for port in ports]
     try:
-        for port, server in zip(ports, servers, strict=True):
-            wait_until_up(port, server)
+        for port in ports:
+            wait_until_up(port)
         on_a = Visitor(f"http://127.0.0.1:{ports[0]}")
         on_a.log_in("two-server-reader", factories.PASSWORD)
         on_b = on_a.use(f"http://127.0.0.1:{ports[1]}")
 
         status, page = on_b.get(work.get_absolute_url())
-        assert status == 200 and "Log out" in page, ("server B does not know the session made on server A", status, page[:3000])
+        assert status == 200 and "Log out" in page, (
+            "server B does not know the session made on server A",
+            status,
+            page[:3000],
+        )
         status, page = on_b.post(f"{work.get_absolute_url()}kudos/", {"next": work.get_absolute_url()}, page)
         assert status == 200 and "Kudos left ♥" in page, page[:2000]
         status, page = on_a.get(work.get_absolute_url())
