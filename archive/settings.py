@@ -194,9 +194,17 @@ def database(url: str, **extra) -> dict:
 
 
 DATABASES = {"default": database(DATABASE_URL)}
-# Read replicas (comma-separated URLs): safe requests read from them, see stories/core/routers.py.
+# Read replicas (comma-separated URLs): safe requests read from a healthy one, see
+# stories/core/routers.py. A replica that does not answer within 2 s counts as down.
 for _index, _url in enumerate(env_list("DATABASE_REPLICA_URLS")):
     DATABASES[f"replica_{_index}"] = database(_url, TEST={"MIRROR": "default"})
+    DATABASES[f"replica_{_index}"]["OPTIONS"].setdefault("connect_timeout", 2)
+# After a successful write a reader reads from the primary for this many seconds (0: off).
+QUIRE_REPLICA_PIN_SECONDS = env_int("QUIRE_REPLICA_PIN_SECONDS", 10)
+# A replica further behind the primary than this is skipped; each process asks every
+# replica how far behind it is (and whether it is up) at most every CHECK seconds.
+QUIRE_REPLICA_MAX_LAG_SECONDS = env_int("QUIRE_REPLICA_MAX_LAG_SECONDS", 10)
+QUIRE_REPLICA_CHECK_SECONDS = env_int("QUIRE_REPLICA_CHECK_SECONDS", 5)
 if len(DATABASES) > 1:
     DATABASE_ROUTERS = ["stories.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
