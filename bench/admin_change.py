@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.path
 
-use_defaults(ALLOWED_HOSTS="testserver")
+use_defaults(ALLOWED_HOSTS="testserver", QUIRE_PLAIN_STATIC="1")
 
 TITLE = "Admin bench: thirty chapters"
 CHAPTERS = 30
@@ -49,6 +49,8 @@ def bench_work():
             title=TITLE,
             summary="A long work for the admin benchmark.",
             rating="general",
+            warnings=["none"],
+            tags_by_kind={"fandoms": ["Original Work"]},
             chapters=[
                 ChapterDraft(title=f"Part {n}", body="\n\n".join([paragraph] * 12)) for n in range(1, CHAPTERS + 1)
             ],
