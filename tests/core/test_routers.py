@@ -85,13 +85,14 @@ def extra_alias(django_db_setup, django_db_blocker):
 
 def test_an_unreachable_replica_is_skipped_until_the_next_check(extra_alias):
     health = ReplicaHealth()
-    real_port = connections.settings["default"]["PORT"] or "5432"
+    primary = connections.settings["default"]
     alias = extra_alias("replica_dead", HOST="127.0.0.1", PORT=str(free_port()))
     assert health.is_healthy(alias) is False
     first = health._status[alias]
     assert first.reason.startswith("unreachable")
     # Until the next check is due the answer is remembered, whatever the replica does.
-    connections[alias].settings_dict["PORT"] = real_port
+    # Now it points at the primary (machine or embedded server, TCP or socket folder).
+    connections[alias].settings_dict.update(HOST=primary["HOST"], PORT=primary["PORT"])
     assert health.is_healthy(alias) is False and health._status[alias] is first
     with override_settings(QUIRE_REPLICA_CHECK_SECONDS=0):
         assert health.is_healthy(alias) is False
