@@ -60,6 +60,10 @@ def jobs_clear() -> None:
     reach later tests: run by jobs_run_pending, or holding a queueing lock."""
     from django.db import connection
 
+    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+        # pytest-django sets up no test database for a session none of whose tests use
+        # one: this is then the real database, whose jobs are not ours to delete.
+        return
     with connection.cursor() as cursor:
         for table in ("procrastinate_periodic_defers", "procrastinate_events", "procrastinate_jobs"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
