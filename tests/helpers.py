@@ -59,8 +59,9 @@ def jobs_clear() -> None:
     jobs a test committed, or a killed run left in a reused database, would otherwise
     reach later tests: run by jobs_run_pending, or holding a queueing lock."""
     from django.db import connection
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
-    if connection.settings_dict["NAME"] != connection.creation._get_test_db_name():
+    if not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
         # pytest-django sets up no test database for a session none of whose tests use
         # one: this is then the real database, whose jobs are not ours to delete.
         return
