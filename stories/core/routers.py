@@ -3,8 +3,8 @@ healthy replica; everything else uses the primary.
 
 - Writes, and every read of a request that is not GET/HEAD, use the primary, so a
   POST never reads data older than what it just wrote.
-- Read-your-writes: a request with a non-safe method that succeeded (status below 400)
-  sets a signed cookie that pins that reader to the primary for
+- Read-your-writes: where replicas are configured, a request with a non-safe method that
+  succeeded (status below 400) sets a signed cookie that pins that reader to the primary for
   QUIRE_REPLICA_PIN_SECONDS, so right after posting, commenting, leaving kudos or
   bookmarking they see their own write even while the replicas catch up. A GET's
   own bookkeeping writes (the hit a work page records) go to the primary but do not
@@ -161,8 +161,8 @@ class ReplicaReadsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        alias = None
-        if request.method in ("GET", "HEAD") and replica_aliases() and not is_pinned(request):
+        alias, replicas = None, replica_aliases()
+        if request.method in ("GET", "HEAD") and replicas and not is_pinned(request):
             alias = choose_replica()
         token = _read_alias.set(alias)
         try:
@@ -170,7 +170,8 @@ class ReplicaReadsMiddleware:
         finally:
             _read_alias.reset(token)
         if (
-            request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
+            replicas  # with none, every read is the primary's: nothing to pin
+            and request.method not in ("GET", "HEAD", "OPTIONS", "TRACE")
             and response.status_code < 400
             and settings.QUIRE_REPLICA_PIN_SECONDS > 0
         ):

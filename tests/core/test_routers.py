@@ -34,10 +34,21 @@ def _middleware(status: int, seen: list | None = None) -> ReplicaReadsMiddleware
     return ReplicaReadsMiddleware(view)
 
 
+@pytest.fixture
+def a_replica(monkeypatch):
+    """A configured replica that is always healthy, as far as the middleware can tell."""
+    monkeypatch.setattr(routers, "replica_aliases", lambda: ["replica_0"])
+    monkeypatch.setattr(routers, "choose_replica", lambda: "replica_0")
+
+
+def test_without_replicas_a_write_sets_no_pin():
+    assert PIN_COOKIE not in _middleware(302)(RequestFactory().post("/works/1/kudos/")).cookies
+
+
 @pytest.mark.parametrize(
     ("method", "status", "pins"), [("post", 302, True), ("post", 200, True), ("post", 400, False), ("get", 200, False)]
 )
-def test_a_successful_write_pins_the_reader_to_the_primary(method, status, pins):
+def test_a_successful_write_pins_the_reader_to_the_primary(a_replica, method, status, pins):
     request = getattr(RequestFactory(), method)("/works/1/kudos/")
     response = _middleware(status)(request)
     assert (PIN_COOKIE in response.cookies) is pins
@@ -48,7 +59,7 @@ def test_a_successful_write_pins_the_reader_to_the_primary(method, status, pins)
         assert routers.is_pinned(later)
 
 
-def test_a_forged_or_expired_pin_does_not_pin():
+def test_a_forged_or_expired_pin_does_not_pin(a_replica):
     cookie = _middleware(302)(RequestFactory().post("/bookmarks/")).cookies[PIN_COOKIE].value
     forged = RequestFactory().get("/", HTTP_COOKIE=f"{PIN_COOKIE}=1:forged:signature")
     assert not routers.is_pinned(forged)
