@@ -246,17 +246,22 @@ def render_checked(text: str, text_format: str, what: str = "The text", *, withi
     return rendered
 
 
-# (format, text) -> rendered HTML, oldest first; bounded by the characters of text held.
+# (format, text) -> rendered HTML, oldest first; bounded by the characters of text held,
+# which _held keeps count of (summing the keys on every render made imports of many
+# chapters quadratic).
 _RENDERED: OrderedDict[tuple[str, str], str] = OrderedDict()
 RENDER_CACHE_CHARS = 4_000_000
+_held = 0
 
 
 def _remember(key: tuple[str, str], rendered: str) -> None:
+    global _held
+    if key not in _RENDERED:
+        _held += len(key[1])
     _RENDERED[key] = rendered
-    held = sum(len(text) for _, text in _RENDERED)
-    while len(_RENDERED) > 1 and held > RENDER_CACHE_CHARS:
+    while len(_RENDERED) > 1 and _held > RENDER_CACHE_CHARS:
         (_, oldest), _ = _RENDERED.popitem(last=False)
-        held -= len(oldest)
+        _held -= len(oldest)
 
 
 def render_problem(text: str, text_format: str, *, what: str = "The text") -> str | None:
