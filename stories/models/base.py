@@ -17,25 +17,32 @@ class Timestamped(models.Model):
 
 
 class RenderedText:
-    """Mixin (before models.Model) for a model with a one-line `title` and author-written
-    inline Markdown fields, each keeping its sanitised HTML in `<name>_html`.
+    """Mixin (before models.Model) for a model whose author-written text is kept twice:
+    one-line fields (ONE_LINE, a title) and inline Markdown fields (INLINE_MARKDOWN),
+    each of the latter keeping its sanitised HTML in `<name>_html`.
 
-    INLINE_MARKDOWN names those fields; render_text() makes the title one line and fills
-    the HTML copies (bulk inserts call it instead of save); save() calls it on every path
+    render_text() makes the one-line fields one line and fills the HTML copies (bulk
+    inserts and rerender_text call it instead of save); save() calls it on every path
     (forms, admin, imports) and adds what it sets to a partial save's update_fields.
     A subclass that derives more fields extends render_text() and DERIVED."""
 
+    ONE_LINE: tuple[str, ...] = ("title",)
     INLINE_MARKDOWN: tuple[str, ...] = ("summary", "notes", "end_notes")
     DERIVED: tuple[str, ...] = ()
 
+    @classmethod
+    def rendered_fields(cls) -> tuple[str, ...]:
+        """The fields render_text() sets: ("title", "summary_html", …, *DERIVED)."""
+        return (*cls.ONE_LINE, *(f"{name}_html" for name in cls.INLINE_MARKDOWN), *cls.DERIVED)
+
     def render_text(self) -> None:
-        self.title = one_line(self.title)
+        for name in self.ONE_LINE:
+            setattr(self, name, one_line(getattr(self, name)))
         for name in self.INLINE_MARKDOWN:
             setattr(self, f"{name}_html", render_inline_markdown(getattr(self, name)))
 
     def save(self, *args, **kwargs):
         self.render_text()
         if kwargs.get("update_fields") is not None:
-            rendered = (f"{name}_html" for name in self.INLINE_MARKDOWN)
-            kwargs["update_fields"] = {*kwargs["update_fields"], "title", *rendered, *self.DERIVED}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *self.rendered_fields()}
         super().save(*args, **kwargs)

@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from stories.core.rendering import render_inline_markdown
-from stories.models.base import Timestamped
+from stories.models.base import RenderedText, Timestamped
 
 User = settings.AUTH_USER_MODEL
 
@@ -37,7 +36,7 @@ class Kudos(models.Model):
         return f"Kudos on {self.work_id}"
 
 
-class Comment(models.Model):
+class Comment(RenderedText, models.Model):
     work = models.ForeignKey("stories.Work", on_delete=models.CASCADE, related_name="comments")
     chapter = models.ForeignKey("stories.Chapter", on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
@@ -49,20 +48,14 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
 
+    ONE_LINE, INLINE_MARKDOWN = (), ("body",)  # RenderedText
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["chapter", "created_at"])]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.work_id}"
-
-    def render_text(self) -> None:
-        """Fill the comment's sanitised HTML from its Markdown."""
-        self.body_html = render_inline_markdown(self.body)
-
-    def save(self, *args, **kwargs):
-        self.render_text()
-        super().save(*args, **kwargs)
 
     @property
     def author_name(self) -> str:
@@ -73,7 +66,7 @@ class Comment(models.Model):
         return reverse("stories:comment-detail", args=[self.pk])
 
 
-class Bookmark(Timestamped):
+class Bookmark(RenderedText, Timestamped):
     """A reader's bookmark of a work or a series. When the work is deleted the bookmark
     stays (as on AO3: "This work has been deleted"), with the reader's note and tags
     and the work's title and creators as they were, until the reader removes it."""
@@ -92,6 +85,8 @@ class Bookmark(Timestamped):
     is_private = models.BooleanField(default=False)
     for_later = models.BooleanField(default=False, help_text="Marked for later: always private.")
 
+    ONE_LINE, INLINE_MARKDOWN = (), ("note",)  # RenderedText
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         constraints = [
@@ -108,14 +103,6 @@ class Bookmark(Timestamped):
                 fields=["user", "series"], condition=Q(series__isnull=False), name="bookmark_unique_series"
             ),
         ]
-
-    def render_text(self) -> None:
-        """Fill the note's sanitised HTML from its Markdown."""
-        self.note_html = render_inline_markdown(self.note)
-
-    def save(self, *args, **kwargs):
-        self.render_text()
-        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"Bookmark {self.pk} by {self.user_id}"

@@ -32,30 +32,9 @@ from tqdm import tqdm
 from stories.models import Bookmark, Chapter, Comment, Series, Work
 from stories.works.services import work_recount
 
-
-@dataclass(frozen=True)
-class Target:
-    """A model whose rows hold rendered text: the columns its render_text() reads and
-    the ones it writes."""
-
-    label: str
-    model: type[models.Model]
-    reads: tuple[str, ...]
-    writes: tuple[str, ...]
-
-
-TARGETS = (
-    Target("works", Work, ("summary", "notes", "end_notes"), ("title", "summary_html", "notes_html", "end_notes_html")),
-    Target(
-        "chapters",
-        Chapter,
-        ("work_id", "body", "body_format", "summary", "notes", "end_notes"),
-        ("title", "body_html", "word_count", "summary_html", "notes_html", "end_notes_html"),
-    ),
-    Target("series", Series, ("description",), ("title", "description_html")),
-    Target("comments", Comment, ("body",), ("body_html",)),
-    Target("bookmarks", Bookmark, ("note",), ("note_html",)),
-)
+# The models whose rows hold rendered text, each rendered by its own render_text()
+# (stories.models.base.RenderedText), which sets the fields its rendered_fields() name.
+TARGETS = {"works": Work, "chapters": Chapter, "series": Series, "comments": Comment, "bookmarks": Bookmark}
 
 
 @dataclass
@@ -68,19 +47,20 @@ class Tally:
     columns: dict[str, int] = field(default_factory=dict)  # column -> rows where it differs
 
 
-def rerender_batch(target: Target, *, after: int, batch_size: int, write: bool, tally: Tally) -> int | None:
-    """Render one batch of `target` rows with pk > `after` again; write the rows
+def rerender_batch(model: type[models.Model], *, after: int, batch_size: int, write: bool, tally: Tally) -> int | None:
+    """Render one batch of `model` rows with pk > `after` again; write the rows
     that differ when `write`. Returns the last pk read, None when there were none."""
-    queryset = target.model.objects.filter(pk__gt=after).order_by("pk").only(*target.reads, *target.writes)
+    writes = model.rendered_fields()
+    queryset = model.objects.filter(pk__gt=after).order_by("pk")
     with transaction.atomic():
         if write:
             queryset = queryset.select_for_update(of=("self",))
         rows = list(queryset[:batch_size])
         changed, works = [], set()
         for row in rows:
-            before = {name: getattr(row, name) for name in target.writes}
+            before = {name: getattr(row, name) for name in writes}
             row.render_text()
-            differing = [name for name in target.writes if getattr(row, name) != before[name]]
+            differing = [name for name in writes if getattr(row, name) != before[name]]
             if differing:
                 changed.append(row)
                 for name in differing:
@@ -88,7 +68,7 @@ def rerender_batch(target: Target, *, after: int, batch_size: int, write: bool, 
                 if "word_count" in differing:
                     works.add(row.work_id)
         if write and changed:
-            target.model.objects.bulk_update(changed, list(target.writes))
+            model.objects.bulk_update(changed, list(writes))
             for work_id in sorted(works):
                 work_recount(work_id=work_id)
     tally.rows += len(rows)
@@ -108,19 +88,19 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
         verb = "would change" if dry_run else "changed"
-        for target in TARGETS:
+        for label, model in TARGETS.items():
             tally = Tally()
-            total = target.model.objects.count()
-            with tqdm(total=total, unit="row", desc=target.label, file=self.stderr, leave=False) as bar:
+            total = model.objects.count()
+            with tqdm(total=total, unit="row", desc=label, file=self.stderr, leave=False) as bar:
                 last = 0
                 while True:
                     read_before = tally.rows
-                    last = rerender_batch(target, after=last, batch_size=batch_size, write=not dry_run, tally=tally)
+                    last = rerender_batch(model, after=last, batch_size=batch_size, write=not dry_run, tally=tally)
                     bar.update(tally.rows - read_before)
                     if last is None:
                         break
             detail = ", ".join(f"{name} {count}" for name, count in sorted(tally.columns.items()))
-            line = f"{target.label}: {tally.changed} of {tally.rows} {verb}"
+            line = f"{label}: {tally.changed} of {tally.rows} {verb}"
             if detail:
                 line += f" ({detail})"
             if tally.works_recounted:
