@@ -85,6 +85,36 @@ def test_vector_follows_chapter_tag_and_creator_changes(db):
     assert "'renam':1A" in lexemes(work)
 
 
+def test_work_text_is_its_chapters_vectors_joined_in_order(db):
+    """The work's text part (weight D) is built from the chapters' stored vectors:
+    the same lexemes as parsing the joined text, positions running on from chapter to
+    chapter in reading order, and a reordering moves them."""
+    work = WorkFactory(title="Q", summary="", chapters=0)
+    ChapterFactory(work=work, position=1, body="Otters juggle.")
+    ChapterFactory(work=work, position=2, body="Herons wait patiently.")
+
+    def text_part() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT quire_work_text(%s)::text", [work.pk])
+            return cursor.fetchone()[0]
+
+    assert text_part() == "'heron':3 'juggl':2 'otter':1 'patient':5 'wait':4"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT to_tsvector('english', string_agg(quire_plain_text(body_html), ' ' ORDER BY position))::text "
+            "FROM stories_chapter WHERE work_id = %s",
+            [work.pk],
+        )
+        assert text_part() == cursor.fetchone()[0]
+    Chapter.objects.filter(work=work, position=1).update(position=3)
+    Work.objects.filter(pk=work.pk).update(search_vector=None)
+    assert text_part() == "'heron':1 'juggl':5 'otter':4 'patient':3 'wait':2"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (quire_work_head(id, title, summary) || quire_work_text(id))::text FROM stories_work "
+                       "WHERE id = %s", [work.pk])  # fmt: skip
+        assert lexemes(work) == cursor.fetchone()[0]
+
+
 def test_title_outranks_tags_outranks_summary_outranks_text(client, db):
     tag = TagFactory(name="Falcon", kind=TagKind.FREEFORM)
     WorkFactory(title="In text", chapters=0)
