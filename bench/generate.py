@@ -1,25 +1,52 @@
-"""Fill a benchmark database with N works, fast.
+"""Fill a benchmark database with N works, fast enough for a million.
 
     .venv/bin/python bench/generate.py --works 100000        # into database quire_bench
+    make bench-data BENCH_WORKS=1000000                      # the same, a million works
 
-Everything is written with COPY (no per-work services): ~1,000 fandoms with their
-characters and relationships, freeform tags, Zipf-skewed tag popularity (a few
-fandoms hold most works, as on real archives), authors, 1–5 chapters a work of
-generated prose drawn from a skewed vocabulary, counters (kudos, hits, …) with a
-long tail, some synonyms, hidden and restricted works. Triggers are switched off
-while loading; the search vectors are then computed in bulk by the trigger
-itself, in parallel over two connections.
+What it writes, with the skew of a real archive: ~1,000 fandoms (Zipf-popular: a few
+hold most works) with their characters and relationships, 1,500 freeform tags (also
+Zipf), some fandom synonyms, authors (one per eight works, Zipf-prolific), 1–5
+chapters a work (55/20/12/8/5 %), a long tail of kudos, hits, comments and bookmarks
+(Pareto), 0.5 % hidden and 2 % restricted works.
 
-It refuses to touch a database whose name does not contain "bench".
+Text: a pool of 50,000 paragraphs of words drawn from a Zipf-skewed vocabulary is
+made once; a chapter is some of them plus lines spoken by the work's own characters.
+Chapters hold 4–14 paragraphs (~400 words) up to 200,000 works and 2–5 (~160 words)
+above, so a million works stay within this machine's disk and half an hour;
+`--paragraphs 4-14` overrides.
+
+How it is fast:
+- PostgreSQL parses text once per piece, not once per work: each pool paragraph,
+  sentence, title word, tag name and username is turned into a tsvector by the
+  same function the triggers use (quire_text_vector), and each chapter's vector,
+  each work's head (title A, tags and creators B, summary C) and whole vector are
+  joined from those pieces in Python as tsvector's || joins them (migrations 0003
+  and 0021). They differ from what the triggers would store only in positions
+  where a piece ends in a stop word. Search then costs what it would on text
+  parsed one work at a time;
+- two worker processes each make and COPY chunks of 10,000 works (chapters,
+  taggings, creators, works), so both cores work: one makes rows while the server
+  reads the other's;
+- triggers are off while loading (session_replication_role = replica), TOAST
+  compresses with lz4, and the secondary indexes of the four big tables are dropped
+  first and built again at the end, two at a time; their definitions wait in the
+  table bench_dropped_index, so a run that dies half-way loses none of them.
+
+It refuses to touch a database whose name does not contain "bench". At the end it
+prints the time of each phase, the database's size and what its data directory
+takes on disk.
 """
 
 import argparse
 import datetime
-import io
+import multiprocessing
+import os
 import random
+import re
 import sys
 import threading
 import time
+import typing
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,35 +61,286 @@ RATINGS = ["general"] * 3 + ["teen"] * 3 + ["mature"] * 2 + ["explicit"] * 2 + [
 WARNINGS = ["none"] * 6 + ["no_choice"] * 3 + ["violence"] * 2 + ["death", "noncon", "underage"]
 CATEGORIES = ["mm"] * 4 + ["fm"] * 3 + ["gen"] * 3 + ["ff"] * 2 + ["multi", "other"]
 LANGUAGES = ["en"] * 18 + ["es", "fr", "de", "pt", "ja", "zh"]
+CHUNK = 10_000
+POOL_PARAGRAPHS = 50_000
+NULL, PARAGRAPH_BREAK = "\\N", "\\n\\n"  # as COPY's text format spells them
+BIG_TABLES = ("stories_work", "stories_chapter", "stories_taggedwork", "stories_workcreator")
+
+WORK_COLUMNS = [
+    "id", "title", "summary", "summary_html", "disclaimer", "notes", "notes_html", "end_notes", "end_notes_html",
+    "rating", "warnings", "categories", "language", "status", "published_on", "updated_at", "created_at",
+    "is_complete", "expected_chapters", "is_hidden", "hidden_reason", "restricted", "comments_from_guests",
+    "word_count", "chapter_count", "hit_count", "kudos_count", "comment_count", "bookmark_count",
+]  # fmt: skip
+CHAPTER_COLUMNS = [
+    "id", "work_id", "position", "title", "summary", "summary_html", "notes", "notes_html", "end_notes",
+    "end_notes_html", "body", "body_format", "body_html", "word_count", "published_on", "created_at", "updated_at",
+    "search_vector",
+]  # fmt: skip
 
 
-def copy_rows(cursor, table: str, columns: list[str], rows) -> int:
-    """COPY `rows` (tuples) into `table`; None is NULL, lists are arrays."""
-    buffer, count = io.StringIO(), 0
+def copy_field(text: str) -> str:
+    """`text` as one field of COPY's text format (backslash, tab and line breaks
+    escaped; see PostgreSQL's COPY documentation, "Text Format")."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
-    def cell(value) -> str:
-        if value is None:
-            return r"\N"
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, list):
-            return "{" + ",".join(value) + "}"
-        text = str(value)
-        return text.replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n").replace("\r", " ")
 
-    def flush():
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
-        buffer.seek(0)
-        buffer.truncate()
+def copy_lines(cursor, table: str, columns: list[str], lines: list[str]) -> None:
+    """COPY `lines` (each one row in COPY text format, ending in a newline) into `table`."""
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for start in range(0, len(lines), 5_000):
+            copy.write("".join(lines[start : start + 5_000]))
 
-    for row in rows:
-        buffer.write("\t".join(cell(v) for v in row) + "\n")
-        count += 1
-        if count % 20_000 == 0:
-            flush()
-    flush()
-    return count
+
+class Vector(typing.NamedTuple):
+    """A tsvector in PostgreSQL's text form, COPY-escaped, ready to be shifted:
+    `template` is that text with each position a format field ({} in order) and
+    `positions` those positions, so the vector shifted by n is
+    template.format(*(p + n for p in positions)); `last` is its largest position."""
+
+    text: str
+    template: str
+    positions: tuple[int, ...]
+    last: int
+
+
+LEXEME = re.compile(r"('(?:[^']|'')*'):([0-9,]+)")
+MAX_POSITION = 16_383  # the largest position a tsvector holds
+
+
+def parse_vector(text: str, weight: str = "", last: int | None = None) -> Vector:
+    """A Vector from PostgreSQL's text form of an unweighted tsvector ("'word':1,4
+    'other':2"), given `weight` ("A", "B", "C", or "" for D, as setweight() would)
+    and, where the text stood for more words than its lexemes show, its `last`."""
+    template, positions = [], []
+    for lexeme, numbers in LEXEME.findall(text):
+        numbers = [int(n) for n in numbers.split(",")]
+        escaped = copy_field(lexeme).replace("{", "{{").replace("}", "}}")
+        template.append(escaped + ":" + ",".join("{}" + weight for _ in numbers))
+        positions += numbers
+    template = " ".join(template)
+    return Vector(template.format(*positions), template, tuple(positions), last or max(positions, default=0))
+
+
+def join_vectors(pieces: list[Vector], offset: int = 0) -> tuple[str, int]:
+    """The text form of `pieces` joined in order as tsvector's || joins them, each
+    piece's positions shifted past the last of those before it (and `offset`), capped
+    at 16,383; with the last position. A lexeme may appear once per piece: tsvector's
+    input merges them."""
+    parts = []
+    for piece in pieces:
+        if not offset:
+            parts.append(piece.text)
+        elif offset + piece.last <= MAX_POSITION:
+            parts.append(piece.template.format(*map(offset.__add__, piece.positions)))
+        else:
+            parts.append(piece.template.format(*(min(p + offset, MAX_POSITION) for p in piece.positions)))
+        offset += piece.last
+    return " ".join(parts), offset
+
+
+class World:
+    """Everything a chunk of works is drawn from, made once in the parent process and
+    inherited by the workers (fork): the vocabulary, the paragraph pool, the tags and
+    their pickers, the authors."""
+
+    def __init__(self, seed: int, fandom_count: int, works: int, paragraphs: tuple[int, int]):
+        from faker import Faker
+
+        rng = random.Random(seed)
+        fake = Faker("en_US")
+        fake.seed_instance(seed)
+        self.seed, self.paragraphs = seed, paragraphs
+        words = list(dict.fromkeys(fake.get_words_list()))
+        extra = {fake.city().split()[0].lower() for _ in range(800)} | {fake.color_name().lower() for _ in range(200)}
+        extra |= {w.lower() for _ in range(600) for w in fake.job().replace(",", "").split()}
+        words += sorted(extra - set(words))
+        rng.shuffle(words)
+        self.words = words
+        self.vocabulary = Picker(words, rng, s=1.0)
+        first_names = list(dict.fromkeys(fake.first_name() for _ in range(3000)))
+        last_names = list(dict.fromkeys(fake.last_name() for _ in range(3000)))
+        self.first_names = first_names
+        self.sentences = [self.sentence(rng) for _ in range(20_000)]
+        self.pool = []  # (COPY-escaped text, COPY-escaped HTML, words, HTML); add_vectors swaps HTML for a Vector
+        for _ in range(POOL_PARAGRAPHS):
+            text = " ".join(rng.choices(self.sentences, k=rng.randint(2, 6)))
+            html = "<p>" + text.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;") + "</p>"
+            self.pool.append((copy_field(text), copy_field(html), len(text.split()), html))
+        self.make_tags(rng, fandom_count, first_names, last_names)
+        self.authors = max(10, works // 8)
+
+    def add_vectors(self, cursor) -> None:
+        """Has PostgreSQL parse each pool paragraph, each sentence and each "<name>
+        said" once (quire_text_vector, as the chapter trigger would): a chapter's
+        vector is then joined from its pieces' in Python (join_vectors) instead of
+        parsing every chapter, the load's largest cost."""
+
+        def vectors(texts: list[str], weight: str = "", last: int | None = None) -> list[Vector]:
+            cursor.execute(
+                "SELECT quire_text_vector(t)::text FROM unnest(%s::text[]) WITH ORDINALITY AS p(t, n) ORDER BY n",
+                [texts],
+            )
+            return [parse_vector(row[0], weight, last) for row in cursor.fetchall()]
+
+        self.pool = [(*p[:3], v) for p, v in zip(self.pool, vectors([p[3] for p in self.pool]), strict=True)]
+        self.sentence_vectors = vectors(self.sentences)
+        self.said = dict(zip(self.first_names, vectors([f"{n} said." for n in self.first_names]), strict=True))
+        # The head (quire_work_head): title words A, tag names and usernames B, summary C.
+        self.title_vectors = dict(zip(self.words, vectors(self.words, "A", last=1), strict=True))
+        self.tag_vectors = dict(zip((t[0] for t in self.tags), vectors([t[1] for t in self.tags], "B"), strict=True))
+        self.author_vectors = vectors([f"bench{i}" for i in range(self.authors)], "B")
+        self.summary_vectors = vectors(self.sentences, "C")
+
+    def sentence(self, rng: random.Random) -> str:
+        text = " ".join(self.vocabulary.some(rng.randint(5, 18))).capitalize()
+        return text + rng.choice(".....!?")
+
+    def make_tags(self, rng: random.Random, fandom_count: int, first_names: list, last_names: list) -> None:
+        """self.tags: rows of stories_tag; self.parents: (child, fandom) pairs;
+        self.fandoms: (fandom id, character picker, relationship picker or None)."""
+        now = datetime.datetime.now(datetime.UTC)
+        tags, parents, seen = [], [], set()
+        suffixes = ["(TV)", "(Anime)", "- All Media Types", "Chronicles", "Saga", "Online", "(Video Game)", "(Comics)"]
+
+        def add(name: str, kind: str, canonical: bool = True, synonym_of: int | None = None) -> int:
+            base, n = name[:140], 1
+            while (base.casefold(), kind) in seen:
+                n += 1
+                base = f"{name[:130]} {n}"
+            seen.add((base.casefold(), kind))
+            tag_id = len(tags) + 1
+            slug = f"{kind[:3]}-{tag_id}-" + "-".join(base.lower().replace("/", " x ").replace("&", "and").split())
+            tags.append((tag_id, base, slug[:140], kind, canonical, synonym_of, now))
+            return tag_id
+
+        self.fandoms = []
+        for _ in range(fandom_count):
+            title = " ".join(w.title() for w in rng.sample(self.words[:400], rng.randint(1, 3)))
+            fandom_id = add(f"{title} {rng.choice(suffixes)}", "fandom")
+            characters = []
+            for _ in range(rng.randint(6, 16)):
+                character = f"{rng.choice(first_names)} {rng.choice(last_names)}"
+                characters.append((add(character, "character"), character.split()[0]))
+                parents.append((characters[-1][0], fandom_id))
+            relationships = []
+            for _ in range(rng.randint(3, 10)):
+                (a_id, a), (b_id, b) = rng.sample(characters, 2)
+                joined = "/".join(sorted([a, b])) if rng.random() < 0.75 else " & ".join(sorted([a, b]))
+                if (joined.casefold(), "relationship") not in seen:
+                    relationships.append(add(joined, "relationship"))
+                    parents.append((relationships[-1], fandom_id))
+            if rng.random() < 0.1:  # a misspelt or abbreviated synonym
+                add(f"{title} (fandom)", "fandom", canonical=False, synonym_of=fandom_id)
+            self.fandoms.append(
+                (
+                    fandom_id,
+                    Picker(characters, rng, s=1.2),
+                    Picker(relationships, rng, s=1.2) if relationships else None,
+                )
+            )
+        tropes = [
+            "Fluff", "Angst", "Hurt/Comfort", "Slow Burn", "Alternate Universe", "Enemies to Lovers", "Friends to Lovers",
+            "Found Family", "Canon Divergence", "Post-Canon", "Humor", "Romance", "Drama", "Fix-It", "Time Travel",
+            "Coffee Shop AU", "Modern AU", "Character Study", "Pining", "Mutual Pining", "First Kiss", "Getting Together",
+            "Whump", "Mystery", "Adventure", "Domestic Fluff", "Smut", "Tragedy", "Crack", "Missing Scene", "Soulmates",
+        ]  # fmt: skip
+        tropes += [" ".join(self.vocabulary.some(rng.randint(1, 3))).title() for _ in range(1500)]
+        self.freeforms = [add(t, "freeform") for t in tropes]
+        self.tags, self.parents = tags, parents
+        # A work is only ever given canonical tags here: each is its own root.
+        self.kind_of = {row[0]: row[3] for row in tags}
+
+
+WORLD: World | None = None
+PARAMS: dict = {}  # connection parameters, set before the workers fork
+
+
+def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
+    """Make works first..last (inclusive) and COPY them; runs in a worker process.
+    Returns (works, chapters, taggings) written."""
+    first, last, first_user = args
+    import psycopg
+
+    world = WORLD
+    rng = random.Random(world.seed * 1_000_003 + first)
+    fandoms = Picker(world.fandoms, rng, s=1.1)
+    freeforms = Picker(world.freeforms, rng, s=1.1)
+    authors = Picker(list(range(first_user, first_user + world.authors)), rng, s=0.8)
+    vocabulary = Picker(world.words, rng, s=1.0)
+    low, high = world.paragraphs
+    pool, sentences, kind_of = world.pool, world.sentences, world.kind_of
+    sentence_vectors, said, summary_vectors = world.sentence_vectors, world.said, world.summary_vectors
+    title_vectors, tag_vectors, author_vectors = world.title_vectors, world.tag_vectors, world.author_vectors
+    today = datetime.date.today()
+    works, chapters, creators, taggings = [], [], [], []
+    for work_id in range(first, last + 1):
+        fandom_id, cast_picker, pairing_picker = fandoms.one()
+        cast = list(dict.fromkeys(cast_picker.some(rng.randint(1, 4))))
+        work_tags = {fandom_id, *(c for c, _ in cast)}
+        if pairing_picker:
+            work_tags.update(pairing_picker.some(rng.randint(0, 2)))
+        work_tags.update(freeforms.some(rng.randint(0, 8)))
+        if rng.random() < 0.04:
+            work_tags.add(fandoms.one()[0])  # crossover
+        taggings += [f"{work_id}\t{t}\t{t}\t{kind_of[t]}\n" for t in work_tags]
+        chapter_count = rng.choices((1, 2, 3, 4, 5), cum_weights=(55, 75, 87, 95, 100))[0]
+        published = today - datetime.timedelta(days=rng.randint(0, 365 * 15))
+        updated = min(today, published + datetime.timedelta(days=rng.randint(0, 500)))
+        stamp = f"{updated.isoformat()} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:00+00"
+        total_words, text_pieces = 0, []
+        for position in range(1, chapter_count + 1):
+            chosen = rng.choices(pool, k=rng.randint(low, high))
+            texts, htmls = [p[0] for p in chosen], [p[1] for p in chosen]
+            words_here = sum(p[2] for p in chosen)
+            pieces = [p[3] for p in chosen]
+            if rng.random() < 0.6:  # a line spoken by one of the work's own characters
+                index, name = rng.randrange(len(sentences)), rng.choice(cast)[1]
+                line = f'"{sentences[index][:-1]}," {name} said.'
+                texts.insert(1, line)
+                htmls.insert(1, "<p>" + line.replace('"', "&quot;") + "</p>")
+                pieces[1:1] = [sentence_vectors[index], said[name]]
+                words_here += len(line.split())
+            total_words += words_here
+            text_pieces += pieces
+            body = PARAGRAPH_BREAK.join(texts)
+            chapters.append(
+                f"{work_id * 8 + position}\t{work_id}\t{position}\t\t\t\t\t\t\t\t{body}\ttext\t"
+                f"{''.join(htmls)}\t{words_here}\t{published}\t{stamp}\t{stamp}\t{join_vectors(pieces)[0]}\n"
+            )
+        complete = rng.random() < 0.6
+        summary_sentences = [rng.randrange(len(sentences)) for _ in range(rng.randint(1, 3))]
+        summary = copy_field(" ".join(sentences[i] for i in summary_sentences))
+        title_words = vocabulary.some(rng.randint(1, 5))
+        title = copy_field(" ".join(title_words).title())
+        work_authors = list(dict.fromkeys(authors.one() for _ in range(1 if rng.random() < 0.95 else 2)))
+        head, head_end = join_vectors(
+            [title_vectors[w] for w in title_words]
+            + [tag_vectors[t] for t in work_tags]
+            + [author_vectors[a - first_user] for a in work_authors]
+            + [summary_vectors[i] for i in summary_sentences]
+        )
+        text = join_vectors(text_pieces, head_end)[0]
+        popularity = rng.paretovariate(1.3)
+        warnings = ",".join(sorted(set(rng.sample(WARNINGS, rng.randint(1, 2)))))
+        categories = ",".join(sorted(set(rng.sample(CATEGORIES, rng.randint(1, 2)))))
+        works.append(
+            f"{work_id}\t{title}\t{summary}\t<p>{summary.replace('&', '&amp;').replace('<', '&lt;')}</p>\t\t\t\t\t\t"
+            f"{rng.choice(RATINGS)}\t{{{warnings}}}\t{{{categories}}}\t{rng.choice(LANGUAGES)}\tposted\t{published}\t"
+            f"{stamp}\t{stamp}\t{'t' if complete else 'f'}\t{chapter_count if complete else NULL}\t"
+            f"{'t' if rng.random() < 0.005 else 'f'}\t\t{'t' if rng.random() < 0.02 else 'f'}\tt\t{total_words}\t"
+            f"{chapter_count}\t{int(popularity * 300)}\t{int(popularity * 20)}\t{int(popularity * 3)}\t"
+            f"{int(popularity * 2)}\t{head}\t{head} {text}\n"
+        )
+        for position, user_id in enumerate(work_authors):
+            creators.append(f"{work_id}\t{user_id}\t{position}\n")
+    with psycopg.connect(**PARAMS, autocommit=True) as db, db.cursor() as cursor:
+        loading(cursor)
+        copy_lines(cursor, "stories_chapter", CHAPTER_COLUMNS, chapters)
+        copy_lines(cursor, "stories_taggedwork", ["content_object_id", "tag_id", "root_id", "root_kind"], taggings)
+        copy_lines(cursor, "stories_workcreator", ["work_id", "user_id", "position"], creators)
+        copy_lines(cursor, "stories_work", [*WORK_COLUMNS, "search_head", "search_vector"], works)
+    return len(works), len(chapters), len(taggings)
 
 
 def main() -> None:
@@ -70,254 +348,162 @@ def main() -> None:
     parser.add_argument("--works", type=int, default=100_000)
     parser.add_argument("--fandoms", type=int, default=1_000)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--paragraphs", help="paragraphs a chapter, LOW-HIGH (default 4-14, 2-5 above 200,000 works)")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes (this machine has two cores)")
     args = parser.parse_args()
+    default = "4-14" if args.works <= 200_000 else "2-5"
+    low, high = (int(n) for n in (args.paragraphs or default).split("-"))
 
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from faker import Faker
 
     name = connection.settings_dict["NAME"]
     if "bench" not in name:
         sys.exit(f"refusing to fill database {name!r}: its name must contain 'bench'")
-    started = time.monotonic()
-    call_command("migrate", verbosity=0)
-    rng = random.Random(args.seed)
-    fake = Faker("en_US")
-    fake.seed_instance(args.seed)
+    started = last = time.monotonic()
+    phases = []
 
     def say(message: str) -> None:
-        print(f"[{time.monotonic() - started:6.1f}s] {message}", flush=True)
+        nonlocal last
+        now = time.monotonic()
+        phases.append((message, now - last))
+        last = now
+        print(f"[{now - started:7.1f}s] {message}", flush=True)
 
-    # Vocabulary: Faker's word list plus names, places and jobs, Zipf-skewed.
-    words = list(dict.fromkeys(fake.get_words_list()))
-    extra = {fake.city().split()[0].lower() for _ in range(800)} | {fake.color_name().lower() for _ in range(200)}
-    extra |= {w.lower() for _ in range(600) for w in fake.job().replace(",", "").split()}
-    words += sorted(extra - set(words))
-    rng.shuffle(words)
-    vocabulary = Picker(words, rng, s=1.0)
-    first_names = list(dict.fromkeys(fake.first_name() for _ in range(3000)))
-    last_names = list(dict.fromkeys(fake.last_name() for _ in range(3000)))
-
-    def sentence(speaker: str | None = None) -> str:
-        text = " ".join(vocabulary.some(rng.randint(5, 18))).capitalize()
-        if speaker:
-            return f'"{text}," {speaker} said.'
-        return text + rng.choice(".....!?")
-
-    say(f"{len(words)} words of vocabulary; building {args.fandoms} fandoms")
+    call_command("migrate", verbosity=0)
+    say("migrated")
+    global WORLD
+    WORLD = world = World(args.seed, args.fandoms, args.works, (low, high))
+    say(f"{len(world.words)} words, {len(world.pool)} paragraphs, {len(world.tags)} tags made")
+    PARAMS.update(connection.get_connection_params())
+    params = PARAMS
+    with connection.cursor() as cursor:
+        world.add_vectors(cursor)
+    say("pool parsed")
     with connection.cursor() as cursor:
         cursor.execute("SET session_replication_role = replica")  # no triggers while loading
+        drop_secondary_indexes(cursor)
         cursor.execute(
             "TRUNCATE stories_taggedwork, stories_workcreator, stories_chapter, stories_work, "
             "stories_tag_parents, stories_tag RESTART IDENTITY CASCADE"
         )
         cursor.execute("DELETE FROM auth_user WHERE username LIKE 'bench%%'")
-
-        # Tags.
-        now = datetime.datetime.now(datetime.UTC)
-        tags, parents, seen = [], [], set()
-        suffixes = ["(TV)", "(Anime)", "- All Media Types", "Chronicles", "Saga", "Online", "(Video Game)", "(Comics)"]
-
-        def add_tag(name: str, kind: str, canonical: bool = True, synonym_of: int | None = None) -> int:
-            base, n = name[:140], 1
-            while (base.casefold(), kind) in seen:
-                n += 1
-                base = f"{name[:130]} {n}"
-            seen.add((base.casefold(), kind))
-            tag_id = len(tags) + 1
-            slug = (
-                f"{kind[:3]}-{tag_id}-" + "-".join(base.lower().replace("/", " x ").replace("&", "and").split())[:120]
-            )
-            tags.append((tag_id, base, slug, kind, canonical, synonym_of, now))
-            return tag_id
-
-        fandoms = []
-        for _ in range(args.fandoms):
-            title = " ".join(w.title() for w in rng.sample(words[:400], rng.randint(1, 3)))
-            fandom_id = add_tag(f"{title} {rng.choice(suffixes)}", "fandom")
-            characters = []
-            for _ in range(rng.randint(6, 16)):
-                character = f"{rng.choice(first_names)} {rng.choice(last_names)}"
-                character_id = add_tag(character, "character")
-                parents.append((character_id, fandom_id))
-                characters.append((character_id, character))
-            relationships = []
-            for _ in range(rng.randint(3, 10)):
-                (a_id, a), (b_id, b) = rng.sample(characters, 2)
-                joined = "/".join(sorted([a, b])) if rng.random() < 0.75 else " & ".join(sorted([a, b]))
-                if (joined.casefold(), "relationship") in seen:
-                    continue
-                relationship_id = add_tag(joined, "relationship")
-                parents.append((relationship_id, fandom_id))
-                relationships.append(relationship_id)
-            if rng.random() < 0.1:  # a misspelt or abbreviated synonym
-                add_tag(f"{title} (fandom)", "fandom", canonical=False, synonym_of=fandom_id)
-            fandoms.append((fandom_id, characters, relationships))
-        tropes = [
-            "Fluff", "Angst", "Hurt/Comfort", "Slow Burn", "Alternate Universe", "Enemies to Lovers", "Friends to Lovers",
-            "Found Family", "Canon Divergence", "Post-Canon", "Humor", "Romance", "Drama", "Fix-It", "Time Travel",
-            "Coffee Shop AU", "Modern AU", "Character Study", "Pining", "Mutual Pining", "First Kiss", "Getting Together",
-            "Whump", "Mystery", "Adventure", "Domestic Fluff", "Smut", "Tragedy", "Crack", "Missing Scene", "Soulmates",
-        ]  # fmt: skip
-        tropes += [" ".join(vocabulary.some(rng.randint(1, 3))).title() for _ in range(1500)]
-        freeform_ids = [add_tag(t, "freeform") for t in tropes]
-        copy_rows(
-            cursor, "stories_tag", ["id", "name", "slug", "kind", "canonical", "synonym_of_id", "created_at"], tags
+        tag_lines = [
+            f"{i}\t{copy_field(n)}\t{copy_field(s)}\t{k}\t{'t' if c else 'f'}\t{syn or NULL}\t{at.isoformat()}\n"
+            for i, n, s, k, c, syn, at in world.tags
+        ]
+        copy_lines(cursor, "stories_tag", ["id", "name", "slug", "kind", "canonical", "synonym_of_id", "created_at"],
+                   tag_lines)  # fmt: skip
+        copy_lines(
+            cursor, "stories_tag_parents", ["from_tag_id", "to_tag_id"], [f"{a}\t{b}\n" for a, b in world.parents]
         )
-        copy_rows(cursor, "stories_tag_parents", ["from_tag_id", "to_tag_id"], parents)
-        cursor.execute("SELECT setval('stories_tag_id_seq', %s)", [len(tags)])
-        say(f"{len(tags)} tags")
-
-        # Authors.
-        author_count = max(10, args.works // 8)
+        cursor.execute("SELECT setval('stories_tag_id_seq', %s)", [len(world.tags)])
         cursor.execute("SELECT coalesce(max(id), 0) FROM auth_user")
         first_user = cursor.fetchone()[0] + 1
-        users = [
-            (first_user + i, "!", False, f"bench{i}", "", "", f"bench{i}@example.org", False, True, now)
-            for i in range(author_count)
-        ]
-        copy_rows(
+        joined = datetime.datetime.now(datetime.UTC).isoformat()
+        copy_lines(
             cursor,
             "auth_user",
             ["id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined"],
-            users,
+            [f"{first_user + i}\t!\tf\tbench{i}\t\t\tbench{i}@example.org\tf\tt\t{joined}\n" for i in range(world.authors)],
         )  # fmt: skip
-        cursor.execute("SELECT setval('auth_user_id_seq', %s)", [first_user + author_count])
-        author_picker = Picker(list(range(first_user, first_user + author_count)), rng, s=0.8)
-        say(f"{author_count} authors")
+        cursor.execute("SELECT setval('auth_user_id_seq', %s)", [first_user + world.authors])
+    connection.close()  # the workers fork: no shared connection
+    say(f"{len(world.tags)} tags, {world.authors} authors written; indexes dropped")
 
-        fandom_picker = Picker(fandoms, rng, s=1.1)
-        freeform_picker = Picker(freeform_ids, rng, s=1.1)
-        today = datetime.date.today()
-        works, chapters, creators, taggings = [], [], [], []
-        chapter_id = 0
-        totals = {"works": 0, "chapters": 0, "taggings": 0}
+    chunks = [(start, min(start + CHUNK - 1, args.works), first_user) for start in range(1, args.works + 1, CHUNK)]
+    totals = [0, 0, 0]
+    with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+        for done, counts in enumerate(pool.imap_unordered(make_chunk, chunks), start=1):
+            totals = [a + b for a, b in zip(totals, counts, strict=True)]
+            if done % max(1, len(chunks) // 10) == 0 or done == len(chunks):
+                print(f"           {totals[0]:,} works made and copied", flush=True)
+    say(f"{totals[0]:,} works, {totals[1]:,} chapters (paragraphs {low}-{high}), {totals[2]:,} taggings copied")
 
-        def flush_batch():
-            copy_rows(
-                cursor,
-                "stories_work",
-                ["id", "title", "summary", "summary_html", "disclaimer", "notes", "notes_html", "end_notes",
-                 "end_notes_html", "rating", "warnings", "categories", "language", "status", "published_on",
-                 "updated_at", "created_at", "is_complete", "expected_chapters", "is_hidden", "hidden_reason",
-                 "restricted", "comments_from_guests", "word_count", "chapter_count", "hit_count", "kudos_count",
-                 "comment_count", "bookmark_count"],
-                works,
-            )  # fmt: skip
-            copy_rows(
-                cursor,
-                "stories_chapter",
-                ["id", "work_id", "position", "title", "summary", "summary_html", "notes", "notes_html", "end_notes",
-                 "end_notes_html", "body", "body_format", "body_html", "word_count", "published_on", "created_at",
-                 "updated_at"],
-                chapters,
-            )  # fmt: skip
-            copy_rows(cursor, "stories_workcreator", ["work_id", "user_id", "position"], creators)
-            copy_rows(cursor, "stories_taggedwork", ["content_object_id", "tag_id"], taggings)
-            totals["works"] += len(works)
-            totals["chapters"] += len(chapters)
-            totals["taggings"] += len(taggings)
-            for batch in (works, chapters, creators, taggings):
-                batch.clear()
-
-        for work_id in range(1, args.works + 1):
-            fandom_id, characters, relationships = fandom_picker.one()
-            cast = list(dict.fromkeys(Picker(characters, rng, s=1.2).some(rng.randint(1, 4))))
-            work_tags = {fandom_id, *(c for c, _ in cast)}
-            if relationships:
-                work_tags |= set(Picker(relationships, rng, s=1.2).some(rng.randint(0, 2)))
-            work_tags |= set(freeform_picker.some(rng.randint(0, 8)))
-            if rng.random() < 0.04:
-                work_tags.add(fandom_picker.one()[0])  # crossover
-            taggings += [(work_id, tag_id) for tag_id in work_tags]
-            chapter_count = rng.choices([1, 2, 3, 4, 5], weights=[55, 20, 12, 8, 5])[0]
-            published = today - datetime.timedelta(days=rng.randint(0, 365 * 15))
-            updated = min(today, published + datetime.timedelta(days=rng.randint(0, 500)))
-            updated_at = datetime.datetime.combine(
-                updated, datetime.time(rng.randint(0, 23), rng.randint(0, 59)), datetime.UTC
-            )
-            total_words = 0
-            names = [name.split()[0] for _, name in cast]
-            for position in range(1, chapter_count + 1):
-                paragraphs = []
-                for _ in range(rng.randint(4, 14)):
-                    paragraphs.append(
-                        " ".join(
-                            sentence(rng.choice(names) if rng.random() < 0.2 else None)
-                            for _ in range(rng.randint(2, 6))
-                        )
-                    )
-                body = "\n\n".join(paragraphs)
-                words_here = len(body.split())
-                total_words += words_here
-                body_html = "".join(f"<p>{p.replace('&', '&amp;').replace('<', '&lt;')}</p>" for p in paragraphs)
-                chapter_id += 1
-                chapters.append(
-                    (chapter_id, work_id, position, "", "", "", "", "", "", "", body, "text", body_html, words_here,
-                     published, updated_at, updated_at)
-                )  # fmt: skip
-            complete = rng.random() < 0.6
-            summary = " ".join(sentence() for _ in range(rng.randint(1, 3)))
-            popularity = rng.paretovariate(1.3)
-            works.append(
-                (work_id, " ".join(vocabulary.some(rng.randint(1, 5))).title(), summary, f"<p>{summary}</p>", "", "",
-                 "", "", "", rng.choice(RATINGS), sorted(set(rng.sample(WARNINGS, rng.randint(1, 2)))),
-                 sorted(set(rng.sample(CATEGORIES, rng.randint(1, 2)))), rng.choice(LANGUAGES), "posted", published,
-                 updated_at, updated_at, complete, chapter_count if complete else None, rng.random() < 0.005, "",
-                 rng.random() < 0.02, True, total_words, chapter_count, int(popularity * 300),
-                 int(popularity * 20), int(popularity * 3), int(popularity * 2))
-            )  # fmt: skip
-            authors = {author_picker.one() for _ in range(1 if rng.random() < 0.95 else 2)}
-            creators += [(work_id, user_id, i) for i, user_id in enumerate(authors)]
-            if work_id % 5_000 == 0:
-                flush_batch()
-                say(f"{work_id} works")
-        flush_batch()
-        cursor.execute("SELECT setval('stories_work_id_seq', %s)", [args.works])
-        cursor.execute("SELECT setval('stories_chapter_id_seq', %s)", [chapter_id])
-        # What the taggings' root trigger (migration 0009) would have written, in one statement.
-        cursor.execute(
-            "UPDATE stories_taggedwork tw SET root_id = coalesce(t.synonym_of_id, t.id), "
-            "root_kind = coalesce(r.kind, t.kind) "
-            "FROM stories_tag t LEFT JOIN stories_tag r ON r.id = t.synonym_of_id WHERE t.id = tw.tag_id"
-        )
-        say(f"{totals['works']} works, {totals['chapters']} chapters, {totals['taggings']} taggings loaded")
-
-    fill_vectors(connection.settings_dict, args.works, say)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
-    say("done")
+        cursor.execute("SELECT setval('stories_work_id_seq', %s)", [args.works])
+        cursor.execute("SELECT setval('stories_chapter_id_seq', %s)", [args.works * 8 + 8])
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT definition FROM bench_dropped_index")
+        definitions = [row[0] for row in cursor.fetchall()]
+    # GIN indexes first: they take longest, so the two connections finish together.
+    definitions.sort(key=lambda sql: "using gin" not in sql.lower())
+    in_parallel(params, args.jobs, definitions, setup="SET maintenance_work_mem = '1GB'")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_dropped_index")
+    say(f"{len(definitions)} indexes built")
+    in_parallel(params, args.jobs, [f"VACUUM (ANALYZE) {table}" for table in BIG_TABLES] + ["ANALYZE"])
+    say("vacuumed and analysed")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database())), current_setting('data_directory')")
+        size, data_directory = cursor.fetchone()
+    print(f"\n{totals[0]:,} works in {time.monotonic() - started:.0f} s; database {name} {size} "
+          f"(data directory {data_directory}); load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")  # fmt: skip
+    for message, seconds in phases:
+        print(f"  {seconds:7.1f} s  {message}")
 
 
-def fill_vectors(settings_dict: dict, works: int, say) -> None:
-    """Compute every search vector through the trigger, two connections at a time
-    (this machine has two cores)."""
+def loading(cursor) -> None:
+    """Session settings for loading: no triggers (nor foreign-key checks, which are
+    triggers), and commits that do not wait for the disk."""
+    cursor.execute("SET session_replication_role = replica")
+    cursor.execute("SET synchronous_commit = off")
+    cursor.execute("SET default_toast_compression = lz4")
+
+
+def drop_secondary_indexes(cursor) -> None:
+    """Record, then drop, every index of BIG_TABLES that backs no constraint
+    (constraints stay: primary keys and the unique pairs the loaders rely on).
+    Definitions recorded by an earlier run that died stay recorded."""
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_dropped_index (name text PRIMARY KEY, definition text NOT NULL)")
+    cursor.execute(
+        """
+        INSERT INTO bench_dropped_index
+        SELECT i.indexname, i.indexdef FROM pg_indexes i
+        WHERE i.schemaname = 'public' AND i.tablename = ANY(%s)
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+        ON CONFLICT (name) DO NOTHING
+        """,
+        [list(BIG_TABLES)],
+    )
+    cursor.execute("SELECT name FROM bench_dropped_index")
+    for (index,) in cursor.fetchall():
+        cursor.execute(f'DROP INDEX IF EXISTS "{index}"')
+
+
+def in_parallel(params: dict, jobs: int, statements: list[str], setup: str = "") -> None:
+    """Run `statements` on `jobs` connections of their own, each taking the next
+    statement as it finishes one; raises the first error once all have stopped."""
     import psycopg
-    from django.db import connection
 
-    def run(low: int, high: int) -> None:
-        params = connection.get_connection_params()
-        db = psycopg.connect(**params)
-        db.autocommit = True
-        with db.cursor() as cursor:
-            for start in range(low, high, 2_000):
-                # Setting the vector to NULL fires the trigger that computes it.
-                cursor.execute(
-                    "UPDATE stories_work SET search_vector = NULL WHERE id >= %s AND id < %s",
-                    [start, min(start + 2_000, high)],
-                )
-        db.close()
+    queue, errors, lock = list(statements), [], threading.Lock()
 
-    middle = works // 2 + 1
-    threads = [threading.Thread(target=run, args=span) for span in [(1, middle), (middle, works + 1)]]
+    def work() -> None:
+        with psycopg.connect(**params, autocommit=True) as db:
+            loading(db)
+            if setup:
+                db.execute(setup)
+            while True:
+                with lock:
+                    if not queue or errors:
+                        return
+                    statement = queue.pop(0)
+                try:
+                    db.execute(statement)
+                except Exception as error:  # reported after the other connection stops
+                    errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(jobs)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    say("search vectors filled")
+    if errors:
+        raise errors[0]
 
 
 if __name__ == "__main__":
