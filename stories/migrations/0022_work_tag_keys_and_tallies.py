@@ -246,4 +246,24 @@ class Migration(migrations.Migration):
             _listing_triggers([*LISTING.WORK_COLUMNS, "tag_keys"]), _listing_triggers(LISTING.WORK_COLUMNS)
         ),
         migrations.AddIndex(model_name="work", index=GinIndex(fields=["tag_keys"], name="work_tag_keys")),
+        # The facet sample of a tag's page reads the keys from the covering index.
+        migrations.RemoveIndex(model_name="work", name="work_filter_covering"),
+        migrations.AddIndex(
+            model_name="work",
+            index=models.Index(
+                fields=["id"],
+                include=[
+                    "status",
+                    "is_hidden",
+                    "restricted",
+                    "rating",
+                    "language",
+                    "is_complete",
+                    "warnings",
+                    "categories",
+                    "tag_keys",
+                ],
+                name="work_filter_covering",
+            ),
+        ),
     ]

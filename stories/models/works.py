@@ -150,7 +150,9 @@ class Work(RenderedText, models.Model):
             GinIndex(fields=["search_vector"], name="work_search"),
             GinIndex(fields=["tag_keys"], name="work_tag_keys"),
             # Filters and facets look works up by id in bulk (tag matches, search
-            # candidates) to check or count these columns: from the index alone.
+            # candidates) to check or count these columns: from the index alone. A
+            # facet sample of a popular tag's works (1,000 of a hundred thousand)
+            # reads it in order and stops, instead of visiting a heap page per work.
             models.Index(
                 fields=["id"],
                 include=[
@@ -162,6 +164,7 @@ class Work(RenderedText, models.Model):
                     "is_complete",
                     "warnings",
                     "categories",
+                    "tag_keys",
                 ],
                 name="work_filter_covering",
             ),

@@ -8,6 +8,7 @@ from django.db import connection
 from django.urls import reverse
 
 from stories.discovery.tally import ARCHIVE, listed_count, tally_compact
+from stories.discovery.tasks import tally_compact_job
 from stories.models import Tag, TaggedWork, TagKind, Work
 from stories.models.tags import tag_key, tag_key_parts
 from stories.tags.wrangling import tags_make_synonyms, tags_merge
@@ -164,3 +165,10 @@ def test_truncating_taggings_or_works_leaves_no_stale_key_or_count(canon):
         assert_tally_right(canon)
         cursor.execute("TRUNCATE stories_work CASCADE")
         assert listed_count(None, restricted=True) == 0
+
+
+def test_the_periodic_job_compacts_the_tally(canon):
+    WorkFactory(tags=[canon])
+    WorkFactory(tags=[canon])
+    assert tally_compact_job(timestamp=0) >= 2
+    assert listed_count(canon, restricted=False) == 2
