@@ -31,6 +31,7 @@ FILL_KEYS and FILL_TALLY below, run in that order after the taggings are loaded.
 """
 
 import importlib
+import re
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -188,25 +189,30 @@ CREATE TRIGGER quire_taggedwork_keys_truncate AFTER TRUNCATE ON stories_taggedwo
 FOR EACH STATEMENT EXECUTE FUNCTION quire_work_tally_truncated();
 """
 
-DROP = """
-DROP TRIGGER IF EXISTS quire_taggedwork_keys_truncate ON stories_taggedwork;
-DROP TRIGGER IF EXISTS quire_work_tally_truncate ON stories_work;
-DROP TRIGGER IF EXISTS quire_work_tally_upd ON stories_work;
-DROP TRIGGER IF EXISTS quire_work_tally_del ON stories_work;
-DROP TRIGGER IF EXISTS quire_work_tally_ins ON stories_work;
-DROP TRIGGER IF EXISTS quire_taggedwork_keys_upd ON stories_taggedwork;
-DROP TRIGGER IF EXISTS quire_taggedwork_keys_del ON stories_taggedwork;
-DROP TRIGGER IF EXISTS quire_taggedwork_keys_ins ON stories_taggedwork;
-DROP TRIGGER IF EXISTS quire_work_tag_keys ON stories_work;
-DROP TABLE IF EXISTS quire_work_tally;
-DROP FUNCTION IF EXISTS quire_work_tally_compact();
-DROP FUNCTION IF EXISTS quire_work_tally_truncated();
-DROP FUNCTION IF EXISTS quire_work_tally_changed();
-DROP FUNCTION IF EXISTS quire_taggings_keys_changed();
-DROP FUNCTION IF EXISTS quire_work_tag_keys_trigger();
-DROP FUNCTION IF EXISTS quire_work_tag_keys(bigint);
-DROP FUNCTION IF EXISTS quire_tag_key(integer, text);
-"""
+# (trigger, table) of every trigger above, and the functions, dropped in reverse.
+TRIGGERS_ON = [
+    (match.group(1), match.group(2)) for match in re.finditer(r"CREATE TRIGGER (\w+) .*? ON (\w+)", TRIGGERS, re.S)
+]
+FUNCTION_SIGNATURES = [
+    "quire_work_tally_compact()",
+    "quire_work_tally_truncated()",
+    "quire_work_tally_changed()",
+    "quire_taggings_keys_changed()",
+    "quire_work_tag_keys_trigger()",
+    "quire_work_tag_keys(bigint)",
+    "quire_tag_key(integer, text)",
+]
+DROP = (
+    "".join(f"DROP TRIGGER IF EXISTS {name} ON {table};\n" for name, table in reversed(TRIGGERS_ON))
+    + "DROP TABLE IF EXISTS quire_work_tally;\n"
+    + "".join(f"DROP FUNCTION IF EXISTS {signature};\n" for signature in FUNCTION_SIGNATURES)
+)
+
+
+KEYS_HELP = "The roots of the work's tags with their kinds (quire_tag_key); kept by triggers."
+TAG_KEYS = ArrayField(models.IntegerField(), blank=True, default=list, editable=False, help_text=KEYS_HELP)
+# work_filter_covering's columns, the tag keys now among them.
+COVERED = "status is_hidden restricted rating language is_complete warnings categories tag_keys".split()
 
 
 def _listing_triggers(columns: list[str]) -> str:
@@ -227,17 +233,7 @@ class Migration(migrations.Migration):
     dependencies = [("stories", "0020_series_notes")]
 
     operations = [
-        migrations.AddField(
-            model_name="work",
-            name="tag_keys",
-            field=ArrayField(
-                base_field=models.IntegerField(),
-                blank=True,
-                default=list,
-                editable=False,
-                help_text="The roots of the work's tags with their kinds (quire_tag_key); kept by triggers.",
-            ),
-        ),
+        migrations.AddField("work", "tag_keys", TAG_KEYS),
         # Keys first, with no trigger yet; then the tally from them; then the triggers.
         migrations.RunSQL(TABLE + FUNCTIONS + FILL_KEYS + FILL_TALLY + TRIGGERS, DROP),
         # tag_keys changes only with the taggings, which move the generation already;
@@ -249,21 +245,6 @@ class Migration(migrations.Migration):
         # The facet sample of a tag's page reads the keys from the covering index.
         migrations.RemoveIndex(model_name="work", name="work_filter_covering"),
         migrations.AddIndex(
-            model_name="work",
-            index=models.Index(
-                fields=["id"],
-                include=[
-                    "status",
-                    "is_hidden",
-                    "restricted",
-                    "rating",
-                    "language",
-                    "is_complete",
-                    "warnings",
-                    "categories",
-                    "tag_keys",
-                ],
-                name="work_filter_covering",
-            ),
+            model_name="work", index=models.Index(fields=["id"], include=COVERED, name="work_filter_covering")
         ),
     ]
