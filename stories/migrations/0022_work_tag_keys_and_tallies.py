@@ -26,8 +26,10 @@ of a tag page or of the whole index (every matching work visited).
   deadlock on a popular tag's row; `quire_work_tally_compact()` (a periodic job,
   discovery.tasks) folds them into one row per key and restriction.
 
-Filling a bench database loaded with triggers off (bench/generate.py): see
-FILL_KEYS and FILL_TALLY below, run in that order after the taggings are loaded.
+Filling a database loaded with triggers off (bench/generate.py): either COPY each
+work's keys with it (`{k1,k2,...}`, sorted, distinct: root_id * 4 + kind code of its
+taggings) or run FILL_KEYS below once the taggings are in (before the secondary
+indexes are built again: it rewrites every work); then FILL_TALLY.
 """
 
 import importlib
@@ -151,6 +153,8 @@ $fn$;
 """
 
 TABLE = """
+-- A database default as well as Django's: a bulk load (COPY) may leave the column out.
+ALTER TABLE stories_work ALTER COLUMN tag_keys SET DEFAULT '{}';
 CREATE TABLE quire_work_tally (
   key integer NOT NULL,
   restricted boolean NOT NULL,
