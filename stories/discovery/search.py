@@ -62,33 +62,24 @@ def split_negations(query: str) -> tuple[str, list[str]]:
 
 class WebSearchQuery(Func):
     """websearch_to_tsquery over the unaccented query text, every negated term
-    applying to the whole query (see split_negations).
+    applying to the whole query (see split_negations)."""
 
-    With `planned`, the query is `quire_websearch` (migration 0022), folded to a
-    constant when the statement is planned, so the planner weighs its words with
-    the column's statistics: right for the small head vectors, which a scan reads
-    cheaply. Without, it is opaque to the planner, which then draws matches through
-    the GIN index: right for the whole text, whose vectors are large and stored
-    apart, so that a scan testing each work's text costs far more than the planner
-    thinks."""
+    template = f"websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
 
-    def __init__(self, text: str, *, planned: bool = False):
+    def __init__(self, text: str):
         positive, negated = split_negations(text)
         # websearch_to_tsquery reads `-word` as NOT too, where split_negations may not
         # (a "-" inside quotes, say): any minus at the start of a word counts.
         self.negates = bool(negated) or bool(re.search(r"(?:^|\s)-", text))
-        one = (
-            "public.quire_websearch(%({})s::text)"
-            if planned
-            else f"websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%({{}})s::text))"
-        )
         if negated:
-            self.template = f"({one.format('expressions')} && !! {one.format('negated')})"
+            self.template = (
+                f"(websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(expressions)s::text))"
+                f" && !! websearch_to_tsquery('{CONFIG}'::regconfig, public.unaccent(%(negated)s::text)))"
+            )
             super().__init__(Value(positive))
             self.extra["negated"] = "%s"
             self._negated = " or ".join(negated)
         else:
-            self.template = one.format("expressions")
             super().__init__(Value(text))
             self._negated = None
 
@@ -128,11 +119,11 @@ def _candidates(works, query: str):
     are a part of the whole's), so the whole is not read: at a million works the
     whole text's index holds ten times the works of a common word, and testing it
     cost more than the rest of the search."""
-    tsquery, planned = WebSearchQuery(query), WebSearchQuery(query, planned=True)
-    in_head = works.filter(Matches(F("search_head"), planned))
+    tsquery = WebSearchQuery(query)
+    in_head = works.filter(Matches(F("search_head"), tsquery))
     if tsquery.negates:
         in_head = in_head.filter(Matches(F("search_vector"), tsquery))
-    in_head = in_head.annotate(rank=Rank(F("search_head"), planned))
+    in_head = in_head.annotate(rank=Rank(F("search_head"), tsquery))
     anywhere = works.filter(Matches(F("search_vector"), tsquery)).annotate(rank=Value(0.0, output_field=FloatField()))
     return in_head.order_by(), anywhere.order_by()
 

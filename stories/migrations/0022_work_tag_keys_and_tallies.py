@@ -115,15 +115,6 @@ BEGIN
 END
 $fn$;
 
--- A search's query, folded to a constant when a statement is planned (IMMUTABLE:
--- unaccent() alone is only STABLE), so the planner weighs its words against the
--- vectors' statistics: a word in half the works is read by a scan that stops at
--- the candidates' limit, not by building the whole index bitmap first.
-CREATE OR REPLACE FUNCTION quire_websearch(query text) RETURNS tsquery
-LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $fn$
-SELECT websearch_to_tsquery('english'::regconfig, public.unaccent('public.unaccent'::regdictionary, query))
-$fn$;
-
 -- TRUNCATE fires no row or statement trigger of DELETE (Django's test flush uses it).
 CREATE OR REPLACE FUNCTION quire_work_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -214,7 +205,6 @@ FUNCTION_SIGNATURES = [
     "quire_work_tag_keys_trigger()",
     "quire_work_tag_keys(bigint)",
     "quire_tag_key(integer, text)",
-    "quire_websearch(text)",
 ]
 DROP = (
     "".join(f"DROP TRIGGER IF EXISTS {name} ON {table};\n" for name, table in reversed(TRIGGERS_ON))
