@@ -289,11 +289,11 @@ QUIRE_WORKS_PER_PAGE = 20
 # any process); only works' counters may be this many seconds old on them. 0: off.
 QUIRE_PAGE_CACHE_SECONDS = env_int("QUIRE_PAGE_CACHE_SECONDS", 60)
 # Background jobs: Procrastinate, its queue in this same PostgreSQL (readers/tasks.py,
-# core/tasks.py); `make run` starts one worker (`manage.py procrastinate worker`).
+# core/tasks.py, discovery/tasks.py); `make run` starts one worker (`manage.py procrastinate worker`).
 # Hits are rows added to the works' counters every QUIRE_HITS_EVERY_SECONDS; queued
 # emails are swept every QUIRE_EMAIL_SWEEP_SECONDS (a new post sends at once).
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = ""
-PROCRASTINATE_IMPORT_PATHS = ["stories.core.tasks", "stories.readers.tasks"]
+PROCRASTINATE_IMPORT_PATHS = ["stories.core.tasks", "stories.discovery.tasks", "stories.readers.tasks"]
 QUIRE_HITS_EVERY_SECONDS = env_int("QUIRE_HITS_EVERY_SECONDS", 20)
 QUIRE_EMAIL_SWEEP_SECONDS = env_int("QUIRE_EMAIL_SWEEP_SECONDS", 60)
 # A worker beats every QUIRE_JOB_HEARTBEAT_SECONDS; the jobs of one silent for

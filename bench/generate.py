@@ -47,6 +47,7 @@ import sys
 import threading
 import time
 import typing
+from importlib import import_module
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,6 +65,8 @@ LANGUAGES = ["en"] * 18 + ["es", "fr", "de", "pt", "ja", "zh"]
 CHUNK = 10_000
 POOL_PARAGRAPHS = 50_000
 NULL, PARAGRAPH_BREAK = "\\N", "\\n\\n"  # as COPY's text format spells them
+# A work's tag keys (migration 0022): root tag id * 4 + the code of the root's kind.
+KIND_CODE = {"fandom": 0, "character": 1, "relationship": 2, "freeform": 3}
 BIG_TABLES = ("stories_work", "stories_chapter", "stories_taggedwork", "stories_workcreator")
 
 WORK_COLUMNS = [
@@ -284,6 +287,7 @@ def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
         if rng.random() < 0.04:
             work_tags.add(fandoms.one()[0])  # crossover
         taggings += [f"{work_id}\t{t}\t{t}\t{kind_of[t]}\n" for t in work_tags]
+        tag_keys = ",".join(map(str, sorted(t * 4 + KIND_CODE[kind_of[t]] for t in work_tags)))
         chapter_count = rng.choices((1, 2, 3, 4, 5), cum_weights=(55, 75, 87, 95, 100))[0]
         published = today - datetime.timedelta(days=rng.randint(0, 365 * 15))
         updated = min(today, published + datetime.timedelta(days=rng.randint(0, 500)))
@@ -330,7 +334,7 @@ def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
             f"{stamp}\t{stamp}\t{'t' if complete else 'f'}\t{chapter_count if complete else NULL}\t"
             f"{'t' if rng.random() < 0.005 else 'f'}\t\t{'t' if rng.random() < 0.02 else 'f'}\tt\t{total_words}\t"
             f"{chapter_count}\t{int(popularity * 300)}\t{int(popularity * 20)}\t{int(popularity * 3)}\t"
-            f"{int(popularity * 2)}\t{head}\t{head} {text}\n"
+            f"{int(popularity * 2)}\t{head}\t{head} {text}\t{{{tag_keys}}}\n"
         )
         for position, user_id in enumerate(work_authors):
             creators.append(f"{work_id}\t{user_id}\t{position}\n")
@@ -339,7 +343,7 @@ def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
         copy_lines(cursor, "stories_chapter", CHAPTER_COLUMNS, chapters)
         copy_lines(cursor, "stories_taggedwork", ["content_object_id", "tag_id", "root_id", "root_kind"], taggings)
         copy_lines(cursor, "stories_workcreator", ["work_id", "user_id", "position"], creators)
-        copy_lines(cursor, "stories_work", [*WORK_COLUMNS, "search_head", "search_vector"], works)
+        copy_lines(cursor, "stories_work", [*WORK_COLUMNS, "search_head", "search_vector", "tag_keys"], works)
     return len(works), len(chapters), len(taggings)
 
 
@@ -429,6 +433,9 @@ def main() -> None:
         cursor.execute("SELECT setval('stories_work_id_seq', %s)", [args.works])
         cursor.execute("SELECT setval('stories_chapter_id_seq', %s)", [args.works * 8 + 8])
 
+    with connection.cursor() as cursor:
+        cursor.execute(import_module("stories.migrations.0022_work_tag_keys_and_tallies").FILL_TALLY)
+    say("tag tallies counted")
     with connection.cursor() as cursor:
         cursor.execute("SELECT definition FROM bench_dropped_index")
         definitions = [row[0] for row in cursor.fetchall()]

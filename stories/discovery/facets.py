@@ -13,12 +13,13 @@ from django.db import connection
 from stories.discovery.filters import WorkFilter, filter_works, language_label
 from stories.discovery.pagecache import listing_generation
 from stories.models import Category, Rating, TagKind, Warning
+from stories.models.tags import tag_key_parts
 
 FACET_TAGS_PER_KIND = 10
 FACET_CACHE_SECONDS = 60
 FACET_SAMPLE = 1_000  # facet counts of bigger results come from this many works
 # The columns the facet counts read of each work, in this order (see _sample).
-FACET_COLUMNS = ("rating", "language", "is_complete", "warnings", "categories")
+FACET_COLUMNS = ("rating", "language", "is_complete", "warnings", "categories", "tag_keys")
 
 
 @dataclass
@@ -92,7 +93,7 @@ def facet_counts(
         any_rating = without("ratings") if work_filter.ratings else rows
     any_language = without("language") if work_filter.language else rows
     by_rating, by_language, complete, by_warning, by_category = _column_counts(rows, any_rating, any_language)
-    tags = _tag_counts(list(rows))
+    tags = _tag_counts(rows)
     facets = Facets(
         ratings=_choice_values(Rating.choices, by_rating, work_filter.ratings, work_filter.exclude_ratings),
         warnings=_choice_values(Warning.choices, by_warning, work_filter.warnings, work_filter.exclude_warnings),
@@ -143,39 +144,39 @@ def _column_counts(rows: dict[int, tuple], any_rating: dict[int, tuple], any_lan
     return dict(ratings), top_languages, complete, dict(warnings), dict(categories)
 
 
-def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
-    """The most used tags of each kind among `ids`, synonyms counted under their
-    canonical tag and each work once.
+def _tag_counts(rows: dict[int, tuple]) -> dict[str, list[FacetValue]]:
+    """The most used tags of each kind among `rows` (_sample's), synonyms counted
+    under their canonical tag and each work once.
 
-    The taggings carry their root tag and its kind (migration 0009), so the counting
-    reads one index and looks up only the tags that can be shown: those ranked in
-    the first FACET_TAGS_PER_KIND of their kind, ties included, cut by name here."""
+    Each row carries the work's tag keys (Work.tag_keys: root tag and kind, distinct),
+    so the counting is done here, over the rows already fetched; only the tags that
+    can be shown are looked up: those ranked in the first FACET_TAGS_PER_KIND of
+    their kind, ties included, then cut by name. One query, none without tags."""
     tags: dict[str, list[FacetValue]] = {kind: [] for kind, _ in TagKind.choices}
-    if not ids:
+    counts = Counter(key for row in rows.values() for key in row[5])
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    for key, n in counts.items():
+        root, kind = tag_key_parts(key)
+        by_kind.setdefault(kind, []).append((n, root))
+    shown: dict[int, int] = {}  # root id -> count, for every tag that may be shown
+    for pairs in by_kind.values():
+        pairs.sort(reverse=True)
+        cutoff = pairs[min(FACET_TAGS_PER_KIND, len(pairs)) - 1][0]
+        shown.update((root, n) for n, root in pairs if n >= cutoff)
+    if not shown:
         return tags
     query = """
-        SELECT top.root_kind, root.slug, root.name, top.n
-        FROM (
-            SELECT c.root_kind, c.root_id, c.n, rank() OVER (PARTITION BY c.root_kind ORDER BY c.n DESC) AS place
-            FROM (
-                SELECT root_kind, root_id, count(*) AS n
-                FROM (
-                    SELECT DISTINCT content_object_id, root_kind, root_id
-                    FROM stories_taggedwork WHERE content_object_id = ANY(%s)
-                ) per_work
-                GROUP BY 1, 2
-            ) c
-        ) top JOIN stories_tag root ON root.id = top.root_id
-        WHERE top.place <= %s
-        ORDER BY top.root_kind, top.n DESC, root.name
+        SELECT t.kind, t.slug, t.name, c.n
+        FROM unnest(%s::integer[], %s::integer[]) AS c (id, n) JOIN stories_tag t ON t.id = c.id
+        ORDER BY t.kind, c.n DESC, t.name
     """
     with connection.cursor() as cursor:
-        cursor.execute(query, [ids, FACET_TAGS_PER_KIND])
-        rows = cursor.fetchall()
-    for kind, slug, name, n in rows:
-        shown = tags.setdefault(kind, [])
-        if len(shown) < FACET_TAGS_PER_KIND:
-            shown.append(FacetValue(slug, name, n))
+        cursor.execute(query, [list(shown), list(shown.values())])
+        found = cursor.fetchall()
+    for kind, slug, name, n in found:
+        values = tags.setdefault(kind, [])
+        if len(values) < FACET_TAGS_PER_KIND:
+            values.append(FacetValue(slug, name, n))
     return tags
 
 

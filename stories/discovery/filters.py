@@ -26,6 +26,7 @@ from django.utils.translation import get_language_info
 
 from stories.discovery.search import MAX_QUERY_LENGTH, clean_query, search_works
 from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
+from stories.models.tags import tag_key
 from stories.tags.names import clean_tag_name, tag_name_for_kind
 
 SORTS = {
@@ -191,16 +192,17 @@ def _db_lower(names: list[str]) -> dict[str, str]:
 
 @dataclass
 class TagTerm:
-    """One chosen tag: shown as `tag`, matched through every id of its family."""
+    """One chosen tag: shown as `tag`, matched by the tag keys of its root (a name
+    found in several kinds has one key per kind; a work with any of them matches)."""
 
     tag: Tag
-    ids: list[int]
+    keys: list[int]
     by_name: bool = False
 
 
 def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[TagTerm]]:
-    """Look up every chosen tag (slugs and names) in two queries whatever their number;
-    an unknown tag is a form error, not an empty result."""
+    """Look up every chosen tag (slugs and names) in one query whatever their number
+    (and one more for typed names); an unknown tag is a form error, not an empty result."""
     slugs = [*data.get("tag", []), *data.get("exclude", [])]
     names = [*data.get("include_names", []), *data.get("exclude_names", [])]
     if not slugs and not names:
@@ -217,14 +219,10 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
     # Which tag answers which typed name: the database's lower() decides, as it does
     # for uniqueness (Python's str.lower differs on a few letters).
     typed_lower = _db_lower(typed)
-    roots = {tag.synonym_of_id or tag.pk for tag in found}
-    family: dict[int, list[int]] = {root: [root] for root in roots}
-    for pk, root in Tag.objects.filter(synonym_of_id__in=roots).values_list("pk", "synonym_of_id"):
-        family[root].append(pk)
 
     def term_for(tag: Tag, by_name: bool) -> TagTerm:
         shown = tag.synonym_of or tag
-        return TagTerm(tag=shown, ids=family[shown.pk], by_name=by_name)
+        return TagTerm(tag=shown, keys=[tag_key(shown)], by_name=by_name)
 
     by_slug = {tag.slug: tag for tag in found}
     terms: dict[str, list[TagTerm]] = {"tag": [], "exclude": []}
@@ -242,8 +240,8 @@ def resolve_tags(form: WorkFilterForm, data: dict) -> tuple[list[TagTerm], list[
                 form.add_error(key, f"There is no tag “{name[:80]}”.")
                 continue
             # The same name may exist in several kinds: any of them will do.
-            ids = sorted({pk for tag in matches for pk in family[(tag.synonym_of_id or tag.pk)]})
-            terms[target].append(TagTerm(tag=matches[0].synonym_of or matches[0], ids=ids, by_name=True))
+            keys = sorted({tag_key(tag.synonym_of or tag) for tag in matches})
+            terms[target].append(TagTerm(tag=matches[0].synonym_of or matches[0], keys=keys, by_name=True))
     return terms["tag"], terms["exclude"]
 
 
@@ -294,12 +292,9 @@ class WorkFilter:
         return replace(self, sort="", direction="") != WorkFilter()
 
     @property
-    def included_ids(self) -> set[int]:
-        return {pk for term in self.includes for pk in term.ids}
-
-    @property
-    def excluded_ids(self) -> set[int]:
-        return {pk for term in self.excludes for pk in term.ids}
+    def excluded_keys(self) -> list[int]:
+        """The tag keys (Work.tag_keys) of every excluded tag, sorted."""
+        return sorted({key for term in self.excludes for key in term.keys})
 
 
 # The filter's plain narrowings, in field order: (WorkFilter field, QuerySet method, lookup).
@@ -308,11 +303,16 @@ _NARROWINGS = tuple((f.name, *f.metadata["narrowing"]) for f in fields(WorkFilte
 
 def filter_works(works, work_filter: WorkFilter):
     """`works` narrowed by every part of the filter (ordering is left alone)."""
+    # Tags are matched on the works' own array of tag keys (GIN index, migration
+    # 0022): a term of one key joins the others in one containment test.
+    required = sorted({term.keys[0] for term in work_filter.includes if len(term.keys) == 1})
+    if required:
+        works = works.filter(tag_keys__contains=required)
     for term in work_filter.includes:
-        works = works.filter(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=term.ids)))
+        if len(term.keys) > 1:
+            works = works.filter(tag_keys__overlap=term.keys)
     if work_filter.excludes:
-        excluded = sorted(work_filter.excluded_ids)
-        works = works.exclude(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=excluded)))
+        works = works.exclude(tag_keys__overlap=work_filter.excluded_keys)
     if work_filter.crossover:
         crossover = Exists(
             TaggedWork.objects.filter(content_object=OuterRef("pk"), root_kind=TagKind.FANDOM)

@@ -39,6 +39,7 @@ from stories.discovery.filters import (
     order_for,
 )
 from stories.discovery.search import is_plain, near_tags, ranked_matches, search_works, snippets_for
+from stories.discovery.tally import listed_count
 from stories.models import ReaderPreference, Tag, Work
 from stories.readers.mutes import apply_mutes, has_mutes, only_muted, reader_preference
 
@@ -171,6 +172,8 @@ class WorksQuery:
             works = works.by_creator(creator)
         self.unmuted = works
         self.base = works if self.mutes_off else apply_mutes(works, self.preference)
+        # The bare index or tag page, as the database tallies it (discovery.tally).
+        self.tallied = creator is None and (self.mutes_off or not has_mutes(self.preference))
         self.sorts = SEARCH_SORTS if q else SORTS
 
     @property
@@ -273,6 +276,8 @@ class WorksQuery:
             ids = list(facets.result_ids)
             return _Found(self.base.filter(pk__any_of=ids), len(ids), facets)
         works = filter_works(self.base, work_filter)
+        if self.tallied and not work_filter.narrows:
+            return _Found(works, listed_count(self.tag, restricted=self.request.user.is_authenticated), facets)
         count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()

@@ -7,13 +7,6 @@ from stories.core.urlcache import tag_url
 from stories.tags.names import slug_base, tag_name_for_kind
 
 
-def tag_family_ids(tag) -> list[int]:
-    """The tag, its canonical and all synonyms of that canonical: the works of any of
-    them count as the works of the canonical tag."""
-    root = tag.synonym_of_id or tag.pk
-    return list(Tag.objects.filter(Q(pk=root) | Q(synonym_of_id=root)).values_list("pk", flat=True))
-
-
 class TagQuerySet(models.QuerySet):
     def get_by_natural_key(self, name):
         return self.get(name=name)
@@ -58,6 +51,24 @@ class TagKind(models.TextChoices):
     CHARACTER = "character", "Character"
     RELATIONSHIP = "relationship", "Relationship"
     FREEFORM = "freeform", "Additional Tag"
+
+
+# A tag key folds the root tag's kind into its id (quire_tag_key, migration 0022):
+# filters need only the id, facet counts need the kind without looking the tag up.
+KIND_CODES = {kind: code for code, kind in enumerate(TagKind.values)}
+KINDS_BY_CODE = dict(enumerate(TagKind.values))
+
+
+def tag_key(root: "Tag") -> int:
+    """The key under which works tagged with `root` or its synonyms carry it in
+    `Work.tag_keys`: `root.pk * 4 + ` its kind's code. `root` must be a root (a
+    canonical or unwrangled tag, not a synonym): pass `tag.synonym_of or tag`."""
+    return root.pk * 4 + KIND_CODES[root.kind]
+
+
+def tag_key_parts(key: int) -> tuple[int, str]:
+    """(root tag id, kind) of a tag key."""
+    return key // 4, KINDS_BY_CODE[key % 4]
 
 
 class Tag(TagBase):
