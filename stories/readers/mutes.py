@@ -4,12 +4,13 @@ and stale works in progress. Applied in SQL so counts and pages stay right."""
 
 import datetime
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Cast, Coalesce
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from stories.models import ReaderPreference, ReadingPosition, Tag, TaggedWork, WorkCreator
+from stories.models import ReaderPreference, ReadingPosition, TaggedWork, WorkCreator
 
 
 def reader_preference(request) -> ReaderPreference | None:
@@ -47,13 +48,21 @@ def _mute_conditions(preference: ReaderPreference, now: datetime.datetime | None
     hides. `preference` comes from reader_preference() (it carries the counts)."""
     conditions = []
     if preference.n_muted_tags:
-        muted = preference.muted_tags.through.objects.filter(readerpreference_id=preference.pk).values("tag_id")
-        # A muted tag takes its whole family: its canonical and every synonym of either.
-        roots = Tag.objects.filter(pk__in=muted).values("synonym_of_id")
-        family = Tag.objects.filter(
-            Q(pk__in=muted) | Q(synonym_of__in=muted) | Q(pk__in=roots) | Q(synonym_of__in=roots)
-        ).values("pk")
-        conditions.append(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag__in=family)))
+        # A muted tag takes its whole family (its canonical and every synonym of either):
+        # they all share one root, whose key the works carry (Work.tag_keys, 0022).
+        muted_keys = (
+            preference.muted_tags.through.objects.filter(readerpreference_id=preference.pk)
+            .annotate(
+                key=Func(
+                    Cast(Coalesce("tag__synonym_of_id", "tag_id"), IntegerField()),
+                    Coalesce("tag__synonym_of__kind", "tag__kind"),
+                    function="quire_tag_key",
+                    output_field=IntegerField(),
+                )
+            )
+            .values("key")
+        )
+        conditions.append(Q(tag_keys__overlap=ArraySubquery(muted_keys)))
     if preference.n_muted_creators:
         muted_users = preference.muted_creators.through.objects.filter(readerpreference_id=preference.pk).values(
             "user_id"
