@@ -14,8 +14,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.template import engines
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from stories.core.jinja2 import link_maker
 from stories.core.urlcache import tag_url, url_maker
 from stories.models import TaggedWork, WorkCreator
 
@@ -104,9 +106,15 @@ def attach_blurbs(works) -> None:
     if unloaded:
         attach_listing(unloaded)
     template = engines["jinja2"].get_template(TEMPLATE)
-    # The link makers, looked up once for the page rather than once per link (each
-    # lookup reads the thread's script prefix and URLconf): a page has ~150 links.
-    links = {"tag_url": url_maker("stories:tag-detail"), "user_url": url_maker("stories:user-detail")}
+    # The link makers and the time zone, looked up once for the page rather than once
+    # per link or date (each lookup reads the thread's script prefix, URLconf or time
+    # zone): a page has ~150 links.
+    links = {
+        "tag_link": link_maker("stories:tag-detail"),
+        "author_link": link_maker("stories:user-detail", rel="author"),
+        "work_url": url_maker("stories:work-detail"),
+        "tz": timezone.get_current_timezone(),
+    }
     keys = {work.pk: blurb_key(work) for work in works}
     cached = cache.get_many(list(keys.values()))
     missing = {}

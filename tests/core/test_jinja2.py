@@ -10,7 +10,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stories.core.jinja2 import _day_month_year, _field_errors, _link, _pluralize, iso_datetime
+from stories.core.jinja2 import _day_month_year, _field_errors, _link, _pluralize, iso_datetime, link_maker
+from stories.core.urlcache import tag_url
 from stories.discovery.filters import WorkFilterForm
 
 MOMENTS = st.datetimes(
@@ -25,6 +26,9 @@ def test_dates_read_as_djangos_date_filter_reads_them(moment, zone):
         assert _day_month_year(moment) == date_filter(timezone.localtime(moment), "j M Y")
         iso = iso_datetime(moment)
         assert datetime.datetime.fromisoformat(iso) == moment.replace(microsecond=0)
+        # A page passes the current time zone it looked up once: the same text.
+        current = timezone.get_current_timezone()
+        assert (iso_datetime(moment, current), _day_month_year(moment, current)) == (iso, _day_month_year(moment))
         assert "." not in iso  # HTML's datetime allows no six-digit fraction
 
 
@@ -45,3 +49,12 @@ def test_field_errors_are_djangos_lists_and_nothing_for_a_valid_field():
 def test_pluralize_says_what_djangos_says():
     for n in (0, 1, 2, 1001):
         assert _pluralize(n) == pluralize(n)
+
+
+def test_a_link_maker_links_as_link_does_once_per_process_and_leaves_a_bad_value_unlinked():
+    tag_link = link_maker("stories:tag-detail")
+    assert tag_link("a b", "<A>") == _link(tag_url("a b"), "<A>")
+    assert tag_link("a b", "<A>") is tag_link("a b", "<A>")
+    assert tag_link("a/b", "Odd") == "Odd"
+    author = link_maker("stories:user-detail", rel="author")
+    assert author("ann") == '<a href="/users/ann/" rel="author">ann</a>'
