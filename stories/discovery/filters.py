@@ -26,6 +26,7 @@ from django.utils.translation import get_language_info
 
 from stories.discovery.search import MAX_QUERY_LENGTH, clean_query, search_works
 from stories.models import Category, Rating, Tag, TaggedWork, TagKind, Warning
+from stories.models.tags import TaggedWith
 from stories.tags.names import clean_tag_name, tag_name_for_kind
 
 SORTS = {
@@ -309,10 +310,9 @@ _NARROWINGS = tuple((f.name, *f.metadata["narrowing"]) for f in fields(WorkFilte
 def filter_works(works, work_filter: WorkFilter):
     """`works` narrowed by every part of the filter (ordering is left alone)."""
     for term in work_filter.includes:
-        works = works.filter(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=term.ids)))
+        works = works.filter(TaggedWith(term.ids))
     if work_filter.excludes:
-        excluded = sorted(work_filter.excluded_ids)
-        works = works.exclude(Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=excluded)))
+        works = works.exclude(TaggedWith(sorted(work_filter.excluded_ids)))
     if work_filter.crossover:
         crossover = Exists(
             TaggedWork.objects.filter(content_object=OuterRef("pk"), root_kind=TagKind.FANDOM)

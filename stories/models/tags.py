@@ -1,3 +1,4 @@
+from django.core.exceptions import EmptyResultSet
 from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -170,3 +171,42 @@ class TaggedWork(TaggedItemBase):
             # Facet counts read a result's roots from this index alone (filters._tag_counts).
             models.Index(fields=["content_object", "root_kind", "root_id"], name="taggedwork_facets"),
         ]
+
+
+class TaggedWith(models.Expression):
+    """A condition on works: the work has a tagging with any tag of `ids`, for
+    filter() or exclude() of a Work queryset. Its SQL is what Django writes for
+    Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=ids)),
+    the same `IN (…)` list included, so the planner sees the same query; but it is
+    written out here once: the ORM takes about 0.4 ms of Python to build and compile
+    each such subquery, and a filtered list page has several. No ids match no work
+    (EmptyResultSet, as tag_id__in=[] does)."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, ids, work=None):
+        super().__init__()
+        self.ids = list(ids)
+        self.work = work if work is not None else models.F("pk")
+
+    def get_source_expressions(self):
+        return [self.work]
+
+    def set_source_expressions(self, exprs):
+        (self.work,) = exprs
+
+    def as_sql(self, compiler, connection):
+        if not self.ids:
+            raise EmptyResultSet
+        work_sql, work_params = compiler.compile(self.work)
+        quote = connection.ops.quote_name
+        meta = TaggedWork._meta
+        work_column, tag_column = (quote(meta.get_field(name).column) for name in ("content_object", "tag"))
+        # Its own alias: the outer query may read the same table.
+        placeholders = ", ".join(["%s"] * len(self.ids))
+        sql = (
+            f"EXISTS(SELECT 1 FROM {quote(meta.db_table)} tagged_with WHERE tagged_with.{work_column} = {work_sql}"  # noqa: S608 - names from the model, values are parameters
+            f" AND tagged_with.{tag_column} IN ({placeholders}))"
+        )
+        return sql, (*work_params, *self.ids)

@@ -13,7 +13,7 @@ from stories.core.rendering import count_words, render
 from stories.core.text import one_line
 from stories.core.urlcache import work_url
 from stories.models.base import RenderedText, Timestamped
-from stories.models.tags import TaggedWork, tag_family_ids
+from stories.models.tags import TaggedWith, TaggedWork, tag_family_ids
 from stories.works import vocabulary
 from stories.works.rules import is_complete
 
@@ -63,9 +63,7 @@ class WorkQuerySet(models.QuerySet):
 
     def tagged(self, tag):
         """Works tagged with `tag` or any of its synonyms (and, for a synonym, its canonical)."""
-        return self.filter(
-            Exists(TaggedWork.objects.filter(content_object=OuterRef("pk"), tag_id__in=tag_family_ids(tag)))
-        )
+        return self.filter(TaggedWith(tag_family_ids(tag)))
 
     def for_listing(self):
         """Everything a work blurb shows, in a fixed number of queries."""
