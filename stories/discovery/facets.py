@@ -13,6 +13,7 @@ from django.db import connection
 from stories.discovery.filters import WorkFilter, filter_works, language_label
 from stories.discovery.pagecache import listing_generation
 from stories.models import Category, Rating, TagKind, Warning
+from stories.models.lookups import bigint_array
 
 FACET_TAGS_PER_KIND = 10
 FACET_CACHE_SECONDS = 60
@@ -161,7 +162,7 @@ def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
                 SELECT root_kind, root_id, count(*) AS n
                 FROM (
                     SELECT DISTINCT content_object_id, root_kind, root_id
-                    FROM stories_taggedwork WHERE content_object_id = ANY(%s)
+                    FROM stories_taggedwork WHERE content_object_id = ANY(%s::bigint[])
                 ) per_work
                 GROUP BY 1, 2
             ) c
@@ -170,7 +171,7 @@ def _tag_counts(ids: list[int]) -> dict[str, list[FacetValue]]:
         ORDER BY top.root_kind, top.n DESC, root.name
     """
     with connection.cursor() as cursor:
-        cursor.execute(query, [ids, FACET_TAGS_PER_KIND])
+        cursor.execute(query, [bigint_array(ids), FACET_TAGS_PER_KIND])
         rows = cursor.fetchall()
     for kind, slug, name, n in rows:
         shown = tags.setdefault(kind, [])
