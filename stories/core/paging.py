@@ -1,4 +1,8 @@
-"""Page numbers and pages of any list, read from the query string."""
+"""Page numbers and pages of any list, read from the query string, and the links
+of the numbered pager (templates/jinja2/_pagination.html)."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
@@ -28,3 +32,48 @@ def paginate(request: HttpRequest, queryset, per_page: int | None = None, *, cou
     if number > paginator.num_pages:
         raise Http404("No such page.")
     return paginator.page(number)
+
+
+@dataclass(frozen=True, slots=True)
+class PageLink:
+    """One place of the numbered pager: a page `number` with its `url` ("" for the
+    page shown), or a gap (`number` is Paginator.ELLIPSIS, "…")."""
+
+    number: int | str
+    url: str = ""
+
+    @property
+    def gap(self) -> bool:
+        return self.number == Paginator.ELLIPSIS
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """The links of a page of a list: previous and next ("" at either end) and AO3's
+    numbered places (the first page, two neighbours each side of this one, the last
+    page, a gap between)."""
+
+    previous: str
+    numbers: list[PageLink]
+    next: str
+
+
+def pager(page: Page, request: HttpRequest) -> Pager:
+    """The pager of `page`. Each URL is this request's query string with `page` set
+    to that number (left out for page 1, so the first page has one URL), every other
+    parameter kept in order."""
+    kept = urlencode([(k, v) for k, vs in request.GET.lists() if k != "page" for v in vs])
+    joiner = "&" if kept else ""
+
+    def url(number: int) -> str:
+        return f"?{kept}{joiner}page={number}" if number > 1 else f"?{kept}"
+
+    numbers = [
+        PageLink(number, "" if number == page.number or number == Paginator.ELLIPSIS else url(number))
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]
+    return Pager(
+        url(page.previous_page_number()) if page.has_previous() else "",
+        numbers,
+        url(page.next_page_number()) if page.has_next() else "",
+    )

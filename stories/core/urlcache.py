@@ -73,7 +73,35 @@ def work_url(pk: int) -> str:
     return f"{head}{int(pk)}{tail}"
 
 
+def chapter_url(work_id: int, position: int) -> str:
+    """The URL of a work's chapter at `position` (both whole numbers, so nothing
+    needs quoting): a search page links twenty."""
+    head, middle, tail = _chapter_parts(get_script_prefix(), get_urlconf())
+    return f"{head}{int(work_id)}{middle}{int(position)}{tail}"
+
+
+@lru_cache(maxsize=8)
+def _chapter_parts(prefix: str, urlconf) -> tuple[str, str, str]:
+    second = "987654322"
+    url = reverse("stories:chapter-detail", args=[_PLACEHOLDER, second], urlconf=urlconf)
+    head, _, rest = url.rpartition(_PLACEHOLDER)
+    middle, _, tail = rest.rpartition(second)
+    return head, middle, tail
+
+
+def fixed_url(name: str) -> str:
+    """reverse(name) for a URL that takes no argument, once per script prefix and
+    URLconf: a list page's shell and sidebar link several."""
+    return _fixed(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=128)
+def _fixed(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
 @receiver(setting_changed)
 def _forget(*, setting, **kwargs):
     if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
-        _parts.cache_clear()
+        for cached in (_parts, _chapter_parts, _fixed):
+            cached.cache_clear()

@@ -173,6 +173,19 @@ class WorkFilterForm(forms.Form):
         )
 
 
+class _SharedFields(dict):
+    """The base_fields of a form whose fields no request changes (nothing sets a
+    queryset, choices or widget on them): Form.__init__ deep-copies base_fields for
+    each form, and this hands it the same Field objects in a new dict instead.
+    Copying WorkFilterForm's two dozen fields took half a millisecond a list page."""
+
+    def __deepcopy__(self, memo) -> dict:
+        return dict(self)
+
+
+WorkFilterForm.base_fields = _SharedFields(WorkFilterForm.base_fields)
+
+
 def _split_names(raw: str) -> list[str]:
     names = [clean_tag_name(name) for name in raw.split(",")]
     names = list(dict.fromkeys(name for name in names if name))

@@ -66,7 +66,7 @@ def reader_works(request: HttpRequest, preference: ReaderPreference | None = Non
 
 @dataclass
 class MutesNote:
-    """What a list says about the reader's mutes (templates/discovery/_mutes_note.html):
+    """What a list says about the reader's mutes (templates/jinja2/discovery/_mutes_note.html):
     `hidden` works of this list (with its filters and search) that they hide, at
     least that many when `capped`; or, when `off` (`?mutes=off`), that the list shows
     them. `toggle_url` is this list the other way. A guest's or a reader's without
@@ -115,7 +115,7 @@ class WorksResult:
         return 200 if self.valid else 400
 
     def context(self) -> dict:
-        """The template context of the list (templates/discovery/_works_index.html)."""
+        """The template context of the list (templates/jinja2/discovery/_works_index.html)."""
         return {
             "form": self.form,
             "sorts": self.sorts,

@@ -21,6 +21,11 @@ from stories.works.rules import is_complete
 Rating = models.TextChoices("Rating", vocabulary.members(vocabulary.RATINGS))
 Warning = models.TextChoices("Warning", vocabulary.members(vocabulary.WARNINGS))
 Category = models.TextChoices("Category", vocabulary.members(vocabulary.CATEGORIES))
+# Value -> label, for labels a list page shows twenty times over: get_FOO_display()
+# builds a dict of the choices on every call.
+_LABELS = {
+    name: dict(choices.choices) for name, choices in (("rating", Rating), ("warning", Warning), ("category", Category))
+}
 
 
 class TextFormat(models.TextChoices):
@@ -229,11 +234,18 @@ class Work(RenderedText, models.Model):
         except KeyError:
             return self.language
 
+    @property
+    def rating_label(self) -> str:
+        """What get_rating_display() says (the stored value itself when unknown)."""
+        return _LABELS["rating"].get(self.rating, self.rating)
+
     def warning_labels(self) -> list[str]:
-        return [Warning(w).label for w in self.warnings]
+        labels = _LABELS["warning"]
+        return [labels[w] for w in self.warnings]
 
     def category_labels(self) -> list[str]:
-        return [Category(c).label for c in self.categories]
+        labels = _LABELS["category"]
+        return [labels[c] for c in self.categories]
 
 
 class WorkCreator(models.Model):

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from stories.core.urlcache import tag_url, url_maker, work_url
+from stories.core.urlcache import chapter_url, fixed_url, tag_url, url_maker, work_url
 
 VALUES = [
     "naruto",
@@ -51,3 +51,10 @@ def test_a_stored_value_reverse_refuses_gives_no_url_and_is_logged(value, caplog
     assert tag_url(value) == ""
     assert url_maker("stories:user-detail")(value) == ""
     assert "shown unlinked" in caplog.text
+
+
+def test_chapter_and_fixed_urls_equal_reverse(prefix):
+    assert chapter_url(42, 7) == reverse("stories:chapter-detail", args=[42, 7])
+    assert chapter_url(987654322, 987654321) == reverse("stories:chapter-detail", args=[987654322, 987654321])
+    assert fixed_url("stories:preferences") == reverse("stories:preferences")
+    assert fixed_url("stories:work-list").startswith(prefix)

@@ -8,11 +8,13 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from bs4 import BeautifulSoup
 from django.core.cache import cache
+from django.http import QueryDict
 from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from stories.discovery.filters import WorkFilterForm
 from stories.models import Category, Rating, TagKind, Warning
 from tests.factories import ChapterFactory, TagFactory, WorkFactory
 from tests.helpers import assert_valid_html
@@ -291,3 +293,11 @@ def test_any_combination_of_filters_gives_exactly_the_works_that_pass_each(clien
     response = client.get(reverse(INDEX), params)
     assert response.status_code == 200
     assert titles(response) == {work.title for work in archive if _expected(work, params)}
+
+
+def test_filter_forms_share_their_fields_and_keep_their_own_data_and_errors():
+    good, bad = WorkFilterForm(QueryDict("words_min=5")), WorkFilterForm(QueryDict("words_min=x&sort=kudos"))
+    assert good.fields["words_min"] is bad.fields["words_min"]  # no per-request copy
+    assert good.is_valid() and not bad.is_valid()
+    assert good.cleaned_data["words_min"] == 5 and list(bad.errors) == ["words_min"]
+    assert WorkFilterForm(QueryDict("")).is_valid()
