@@ -1,17 +1,22 @@
 """The Jinja2 environment for the few templates rendered hundreds of times a page
-(a works list's blurbs), through Django's own Jinja2 backend (settings.TEMPLATES).
+(a works list's blurbs, a work's comments), through Django's own Jinja2 backend
+(settings.TEMPLATES).
 
 Django's template engine resolves every variable through a chain of lookups; for a
 list page of twenty blurbs that was most of the page's rendering time. Jinja2
 compiles a template to Python once. The environment holds only what the hot
 templates use: `link` (an escaped link, or the bare text when a stored value makes
-no URL) and the filters `iso_datetime`, `day_month_year` (Django's |date:"c" and
-"j M Y", to the second) and `intcomma`. The URL makers a blurb calls (`tag_url`,
+no URL), `url` (reverse() with positional arguments) and the filters `iso_datetime`,
+`day_month_year`, `day_month_year_time` (Django's |date:"c", "j M Y" and
+"j M Y, H:i", to the second), `intcomma` and `urlencode` (Django's, not Jinja2's:
+they quote different characters). The URL makers a blurb calls (`tag_url`,
 `user_url`, from core.urlcache) come with each render from discovery.blurbs, bound
 once per page."""
 
 import datetime
 
+from django.template.defaultfilters import urlencode
+from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup, escape
@@ -45,6 +50,18 @@ def _day_month_year(value: datetime.datetime) -> str:
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
+def _day_month_year_time(value: datetime.datetime) -> str:
+    """Django's |date:"j M Y, H:i" in English ("29 Nov 2026, 09:05"), in the current
+    time zone (a comment's date: ninety of them on an entire work)."""
+    local = timezone.localtime(value)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+
+
+def _url(name: str, *args) -> str:
+    """{% url name arg … %}: reverse() with positional arguments."""
+    return reverse(name, args=args)
+
+
 def _intcomma(value: int) -> str:
     """1234567 -> "1,234,567" (the archive's language is English)."""
     return f"{value:,}"
@@ -53,6 +70,12 @@ def _intcomma(value: int) -> str:
 def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
-    env.globals.update(link=_link)
-    env.filters.update(intcomma=_intcomma, iso_datetime=iso_datetime, day_month_year=_day_month_year)
+    env.globals.update(link=_link, url=_url)
+    env.filters.update(
+        intcomma=_intcomma,
+        iso_datetime=iso_datetime,
+        day_month_year=_day_month_year,
+        day_month_year_time=_day_month_year_time,
+        urlencode=urlencode,
+    )
     return env
