@@ -34,7 +34,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.path
+from bench.environment import bench_database, use_defaults  # noqa: E402 - needs ROOT on sys.path
 
 use_defaults(
     ALLOWED_HOSTS="testserver",
@@ -158,9 +158,7 @@ def main() -> None:
     parser.add_argument("--only", help="run only the page kinds whose name contains this")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
+    name = bench_database()
     from django.conf import settings
     from django.core.cache import cache
     from django.db import connection
@@ -168,9 +166,6 @@ def main() -> None:
 
     from bench.cpu import backend_cpu_seconds
 
-    name = settings.DATABASES["default"]["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to write to {name!r}: its name does not contain 'bench'")
     work = bench_work()
     reader = bench_reader()
     works = sample_works(args.n, args.seed, work.pk)
