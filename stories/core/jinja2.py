@@ -8,14 +8,14 @@ compiles a template to Python once. The environment holds only what the hot
 templates use: `link` (an escaped link, or the bare text when a stored value makes
 no URL), `url` (reverse() with positional arguments) and the filters `iso_datetime`,
 `day_month_year`, `day_month_year_time` (Django's |date:"c", "j M Y" and
-"j M Y, H:i", to the second), `intcomma` and `urlencode` (Django's, not Jinja2's:
-they quote different characters). The URL makers a blurb calls (`tag_url`,
+"j M Y, H:i", to the second), `intcomma`, and Django's own `urlencode` and
+`truncatechars` (Jinja2's namesakes quote other characters and cut at words). The URL makers a blurb calls (`tag_url`,
 `user_url`, from core.urlcache) come with each render from discovery.blurbs, bound
 once per page."""
 
 import datetime
 
-from django.template.defaultfilters import urlencode
+from django.template.defaultfilters import truncatechars, urlencode
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment
@@ -71,11 +71,8 @@ def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
     env.globals.update(link=_link, url=_url)
-    env.filters.update(
-        intcomma=_intcomma,
-        iso_datetime=iso_datetime,
-        day_month_year=_day_month_year,
-        day_month_year_time=_day_month_year_time,
-        urlencode=urlencode,
-    )
+    env.filters.update(intcomma=_intcomma, iso_datetime=iso_datetime)
+    env.filters.update(day_month_year=_day_month_year, day_month_year_time=_day_month_year_time)
+    # Django's own, where Jinja2's namesakes differ.
+    env.filters.update(urlencode=urlencode, truncatechars=truncatechars)
     return env

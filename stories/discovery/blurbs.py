@@ -60,6 +60,10 @@ class ListedCreator:
     pk: int
     username: str
 
+    def get_username(self) -> str:
+        """The username, as a User gives it (the user_link template tag asks so)."""
+        return self.username
+
 
 def attach_listing(works) -> None:
     """Give each work (loaded without for_listing()) the tags and creators its blurb

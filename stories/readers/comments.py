@@ -63,7 +63,10 @@ def comment_threads(request: HttpRequest, chapters: list[Chapter], is_creator: b
     children: dict[int, list[Comment]] = defaultdict(list)
     user = request.user
     comments = list(
-        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows]).select_related("user").order_by("created_at", "id")
+        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows])
+        .select_related("user")
+        .defer("body")  # the Markdown source: the page shows body_html
+        .order_by("created_at", "id")
     )
     for comment in comments:
         comment.children = children[comment.pk]
