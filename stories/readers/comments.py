@@ -12,6 +12,7 @@ from stories.core.paging import page_number
 from stories.models import Chapter, Comment
 
 COMMENT_THREADS_PER_PAGE = 30
+UNSHOWN_USER_FIELDS = ("password", "last_login", "first_name", "last_name", "email", "date_joined")
 # The ids of the page's top-level comments (threads) of each shown chapter, with how
 # many threads each chapter has, and of every reply below them: one statement.
 _THREAD_PAGE_SQL = """
@@ -65,7 +66,8 @@ def comment_threads(request: HttpRequest, chapters: list[Chapter], is_creator: b
     comments = list(
         Comment.objects.filter(pk__in=[pk for pk, _, _ in rows])
         .select_related("user")
-        .defer("body")  # the Markdown source: the page shows body_html
+        # The Markdown source (the page shows body_html) and what a comment does not show of its writer.
+        .defer("body", *(f"user__{name}" for name in UNSHOWN_USER_FIELDS))
         .order_by("created_at", "id")
     )
     for comment in comments:
