@@ -12,12 +12,14 @@ fetches its twenty blurbs with one cache.get_many and renders only the missing o
 import hashlib
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import connection
 from django.template import engines
 from django.utils.safestring import mark_safe
 
 from stories.core.urlcache import tag_url, url_maker
-from stories.models import TaggedWork, WorkCreator
+from stories.models import Tag, TaggedWork, WorkCreator
 
 BLURB_CACHE_SECONDS = 60 * 60
 # Jinja2 (stories/core/jinja2.py): rendered twenty times a page.
@@ -65,28 +67,37 @@ class ListedCreator:
         return self.username
 
 
+# attach_listing's rows: the tags of the works (by kind and name), then their creators
+# (by position): one statement, which the ORM spent longer building than PostgreSQL
+# answering (two values_list queries: 2.7 ms of a work page's Python).
+_LISTING_SQL = f"""
+    SELECT true, tw.content_object_id, t.id, t.kind, t.name, t.slug, 0, 0
+      FROM {TaggedWork._meta.db_table} tw JOIN {Tag._meta.db_table} t ON t.id = tw.tag_id
+     WHERE tw.content_object_id = ANY(%s)
+    UNION ALL
+    SELECT false, wc.work_id, u.id, '', u.username, '', wc.position, wc.id
+      FROM {WorkCreator._meta.db_table} wc JOIN {get_user_model()._meta.db_table} u ON u.id = wc.user_id
+     WHERE wc.work_id = ANY(%s)
+    ORDER BY 1 DESC, 4, 7, 8, 5
+"""  # noqa: S608 - table names come from the models; the ids are a parameter
+
+
 def attach_listing(works) -> None:
     """Give each work (loaded without for_listing()) the tags and creators its blurb
-    shows, in two queries, as plain rows: a list page's hundred-odd tags then cost
-    no model instances (see Work.listing_tags and Work.creator_users)."""
+    shows, in one query, as plain rows: a list page's hundred-odd tags then cost no
+    model instances (see Work.listing_tags and Work.creator_users). Tags come by kind
+    and name, creators in their order."""
     works = list(works)
     ids = [work.pk for work in works]
     tags: dict[int, list[ListedTag]] = {pk: [] for pk in ids}
     creators: dict[int, list[ListedCreator]] = {pk: [] for pk in ids}
-    tag_rows = (
-        TaggedWork.objects.filter(content_object_id__in=ids)
-        .order_by("tag__kind", "tag__name")
-        .values_list("content_object_id", "tag_id", "tag__kind", "tag__name", "tag__slug")
-    )
-    for work_id, *tag in tag_rows:
-        tags[work_id].append(ListedTag(*tag))
-    creator_rows = (
-        WorkCreator.objects.filter(work_id__in=ids)
-        .order_by("position", "id")
-        .values_list("work_id", "user_id", "user__username")
-    )
-    for work_id, *creator in creator_rows:
-        creators[work_id].append(ListedCreator(*creator))
+    with connection.cursor() as cursor:
+        cursor.execute(_LISTING_SQL, [ids, ids])
+        for is_tag, work_id, pk, kind, name, slug, _position, _link in cursor.fetchall():
+            if is_tag:
+                tags[work_id].append(ListedTag(pk, kind, name, slug))
+            else:
+                creators[work_id].append(ListedCreator(pk, name))
     for work in works:
         work.listed_tags, work.listed_creators = tags[work.pk], creators[work.pk]
 
