@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench.environment import use_defaults  # noqa: E402 - needs ROOT on sys.path
+from bench.environment import bench_database, use_defaults  # noqa: E402 - needs ROOT on sys.path
 
 use_defaults(ALLOWED_HOSTS="testserver", QUIRE_PLAIN_STATIC="1")
 
@@ -65,10 +65,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
+    bench_database()
     from django.contrib import admin
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -77,9 +74,6 @@ def main() -> None:
 
     from stories.models import Work
 
-    name = settings.DATABASES["default"]["NAME"]
-    if "bench" not in name:
-        sys.exit(f"refusing to write to {name!r}: its name does not contain 'bench'")
     work = bench_work()
     view = admin.site.admin_view(admin.site._registry[Work].change_view)
     user = get_user_model()(pk=0, username="bench", is_staff=True, is_superuser=True, is_active=True)

@@ -4,6 +4,7 @@ Each variable is set only where the caller's environment has none, so a run can
 always point elsewhere (DATABASE_URL, DEBUG=1, …)."""
 
 import os
+import sys
 
 DEFAULTS = {
     "DJANGO_SETTINGS_MODULE": "archive.settings",
@@ -17,3 +18,17 @@ def use_defaults(**settings: str) -> None:
     os.environ wherever the variable is unset. Call before importing django."""
     for name, value in {**DEFAULTS, **settings}.items():
         os.environ.setdefault(name, value)
+
+
+def bench_database() -> str:
+    """Sets Django up and returns the name of the database it uses; exits with a
+    message unless that name contains "bench" (bench scripts write rows)."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    name = settings.DATABASES["default"]["NAME"]
+    if "bench" not in name:
+        sys.exit(f"refusing to write to {name!r}: its name does not contain 'bench'")
+    return name

@@ -5,10 +5,13 @@ from django.http import Http404, HttpRequest
 from stories.models import Work
 
 
-def work_for_reader(request: HttpRequest, work_id: int) -> Work:
-    """The work (loaded for_listing), if this reader may open it; raises Http404
+def work_for_reader(request: HttpRequest, work_id: int, *, listing: bool = True) -> Work:
+    """The work (loaded for_listing, unless `listing` is False: then the caller loads
+    its tags and creators its own way), if this reader may open it; raises Http404
     otherwise (drafts and hidden works exist only for their creators and moderators)."""
-    work = Work.objects.viewable_by(request.user).for_listing().filter(pk=work_id).first()
+    # Without the search vectors: they hold the work's whole text, and no view shows them.
+    works = Work.objects.viewable_by(request.user).defer("search_vector", "search_head")
+    work = (works.for_listing() if listing else works).filter(pk=work_id).first()
     if work is None:
         raise Http404("No such work.")
     return work

@@ -1,23 +1,26 @@
-"""The Jinja2 environment for the templates a list page renders hundreds of nodes
-of (a works list's blurbs, its results, filter sidebar and pager), through Django's
-own Jinja2 backend (settings.TEMPLATES); Django templates include them with
-{% jinja_include %} (stories/templatetags/jinja.py).
+"""The Jinja2 environment for the templates rendered hundreds of times a page (a
+works list's blurbs, results, filter sidebar and pager; a work's chapters, chapter
+menu and comments), through Django's own Jinja2 backend (settings.TEMPLATES);
+Django templates include them with {% jinja_include %} (stories/templatetags/jinja.py).
 
 Django's template engine resolves every variable through a chain of lookups; for a
-list page of twenty blurbs and a sidebar of a hundred-odd inputs that was most of
-the page's rendering time. Jinja2 compiles a template to Python once. The
-environment holds only what the hot templates use: `url` (Django's {% url %}),
-`chapter_url`, `pager` (core.paging) and `field_errors`; the filters `iso_datetime`,
-`day_month_year` (Django's |date:"c" and "j M Y", to the second), `intcomma`,
-`pluralize` and `date_value`. The link makers a blurb calls (link_maker: an escaped
-link, or the bare text when a stored value makes no URL) and the time zone come with
-each render from discovery.blurbs, bound once per page."""
+list page of twenty blurbs and a sidebar of a hundred-odd inputs, or an entire work
+of ninety comments, that was most of the page's rendering time. Jinja2 compiles a
+template to Python once. The environment holds only what the hot templates use:
+`link` (an escaped link, or the bare text when a stored value makes no URL), `url`
+(Django's {% url %}), `chapter_url`, `pager` (core.paging) and `field_errors`; the
+filters `iso_datetime`, `day_month_year`, `day_month_year_time` (Django's |date:"c",
+"j M Y" and "j M Y, H:i", to the second), `intcomma`, `pluralize`, `date_value`,
+and Django's own `urlencode` and `truncatechars` (Jinja2's namesakes quote other
+characters and cut at words). The link makers a blurb calls (link_maker) and the
+time zone come with each render from discovery.blurbs, bound once per page."""
 
 import datetime
 from collections.abc import Callable
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.defaultfilters import truncatechars, urlencode
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from jinja2 import Environment
@@ -96,6 +99,13 @@ def _day_month_year(value: datetime.datetime, tz: datetime.tzinfo | None = None)
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
 
 
+def _day_month_year_time(value: datetime.datetime) -> str:
+    """Django's |date:"j M Y, H:i" in English ("29 Nov 2026, 09:05"), in the current
+    time zone (a comment's date: ninety of them on an entire work)."""
+    local = timezone.localtime(value)
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local:%H:%M}"
+
+
 def _intcomma(value: int) -> str:
     """1234567 -> "1,234,567" (the archive's language is English)."""
     return f"{value:,}"
@@ -133,12 +143,16 @@ def _field_errors(form, *names: str) -> Markup:
 def environment(**options) -> Environment:
     """The Environment Django's Jinja2 backend builds (its `environment` option)."""
     env = Environment(**options)  # noqa: S701 - the backend passes autoescape=True
-    env.globals.update(url=_url, chapter_url=chapter_url, pager=pager, field_errors=_field_errors)
+    env.globals.update(link=_link, url=_url, chapter_url=chapter_url, pager=pager, field_errors=_field_errors)
     env.filters.update(
         intcomma=_intcomma,
         iso_datetime=iso_datetime,
         day_month_year=_day_month_year,
+        day_month_year_time=_day_month_year_time,
         pluralize=_pluralize,
         date_value=date_value,
+        # Django's own, where Jinja2's namesakes differ.
+        urlencode=urlencode,
+        truncatechars=truncatechars,
     )
     return env

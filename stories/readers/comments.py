@@ -12,6 +12,7 @@ from stories.core.paging import page_number
 from stories.models import Chapter, Comment
 
 COMMENT_THREADS_PER_PAGE = 30
+UNSHOWN_USER_FIELDS = ("password", "last_login", "first_name", "last_name", "email", "date_joined")
 # The ids of the page's top-level comments (threads) of each shown chapter, with how
 # many threads each chapter has, and of every reply below them: one statement.
 _THREAD_PAGE_SQL = """
@@ -62,8 +63,17 @@ def comment_threads(request: HttpRequest, chapters: list[Chapter], is_creator: b
     by_chapter: dict[int, list[Comment]] = defaultdict(list)
     children: dict[int, list[Comment]] = defaultdict(list)
     user = request.user
-    comments = list(
-        Comment.objects.filter(pk__in=[pk for pk, _, _ in rows]).select_related("user").order_by("created_at", "id")
+    # Most chapters have no comments: then there is no queryset to build either.
+    comments = (
+        list(
+            Comment.objects.filter(pk__in=[pk for pk, _, _ in rows])
+            .select_related("user")
+            # The Markdown source (the page shows body_html) and what a comment does not show of its writer.
+            .defer("body", *(f"user__{name}" for name in UNSHOWN_USER_FIELDS))
+            .order_by("created_at", "id")
+        )
+        if rows
+        else []
     )
     for comment in comments:
         comment.children = children[comment.pk]

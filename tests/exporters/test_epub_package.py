@@ -11,9 +11,10 @@ import zipfile
 import pytest
 from ebooklib import epub
 from lxml import etree
+from lxml import html as lxml_html
 
 from stories.exporters import export_work, load_work_for_export
-from stories.exporters.epub import offline_body
+from stories.exporters.epub import _has_offline_problems, _offline_body_parsed, offline_body
 from stories.importers.base import ChapterDraft, WorkDraft
 from stories.models import Work, WorkCreator
 from stories.works.services import work_create_from_draft
@@ -123,3 +124,39 @@ def test_footnotes_remote_images_and_an_image_only_chapter_pass_epubcheck(author
 def test_offline_body_keeps_local_anchors_and_web_links():
     body = '<p><a href="#q-a">x</a><span id="q-a">y</span><a href="https://example.org/">web</a></p>'
     assert offline_body(body) == body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Plain &amp; simple,<br>with a break &lt;b&gt; and&nbsp;space.</p><hr><p>“Quotes” — and more.</p>",
+        '<p><a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer nofollow">web</a> '
+        '<a href="mailto:someone@example.org">mail</a></p>',
+        '<p>Text about href="relative.html" that is only text.</p>',
+    ],
+)
+def test_offline_body_leaves_a_body_with_only_web_links_as_it_is(body):
+    # Returned untouched without parsing; the parser's path gives the same document
+    # once ebooklib parses it, so the EPUB cannot tell the two apart.
+    def as_ebooklib_reads_it(fragment: str) -> bytes:
+        return etree.tostring(lxml_html.fragment_fromstring(fragment, create_parent="div"))
+
+    if "relative.html" in body:  # text, not a link: the exact path, which keeps it
+        assert _has_offline_problems(body)
+    else:
+        assert not _has_offline_problems(body)
+    assert offline_body(body) == body
+    assert as_ebooklib_reads_it(body) == as_ebooklib_reads_it(_offline_body_parsed(body))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p><img src="https://images.example/a.png" alt="A"></p>',
+        '<p><IMG src="local.png"></p>',
+        '<p><a href="other.xhtml">elsewhere</a></p>',
+        "<p><a href='#q-missing'>anchor</a></p>",
+    ],
+)
+def test_offline_body_still_rewrites_images_and_links_that_leave_the_book(body):
+    assert offline_body(body) != body
