@@ -62,6 +62,8 @@ SERVER_ENV = {
     "QUIRE_PLAIN_STATIC": "1",
     # The load comes from one address: the API's per-client limit would answer 429.
     "QUIRE_API_RATE": "100000000/m",
+    # No line per request on the terminal (a production server keeps its request log).
+    "QUIRE_REQUEST_LOG": "0",
 }
 
 # Each wrk thread reads the URLs, the sessions and the order of requests from files

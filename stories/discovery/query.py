@@ -13,8 +13,12 @@ False, with the form and its errors, and no page.
 Counting is what costs at scale. For guests, the total of an index or tag page is
 cached with its facet counts (the same key: filters and the listing generation, not
 page or sort), so any change to what they count gives new keys. A search counts at
-most SEARCH_COUNT_CAP matches ("1,000+ works found"). Facet counts of a result
-bigger than filters.FACET_SAMPLE come from a sample of that many works.
+most SEARCH_COUNT_CAP matches ("1,000+ works found"). A reader's mutes apply to
+every work, so no tally holds their totals: a list read through mutes counts at most
+MUTED_COUNT_CAP works ("10,000+ works", and paging stops there), and the note of how
+many the mutes hide at most SEARCH_COUNT_CAP ("1,000+ works hidden by your mutes");
+counting a million works for each signed-in page took seconds. Facet counts of a
+result bigger than filters.FACET_SAMPLE come from a sample of that many works.
 """
 
 from dataclasses import dataclass, field
@@ -45,6 +49,7 @@ from stories.readers.mutes import apply_mutes, has_mutes, only_muted, reader_pre
 
 SEARCH_SORTS = {"relevance": ("Relevance", ("-rank", "-id")), **SORTS}
 SEARCH_COUNT_CAP = 1000
+MUTED_COUNT_CAP = 10_000
 # Columns no blurb shows; the search vectors hold a work's whole text.
 NOT_LISTED = ("search_vector", "search_head", "notes", "notes_html", "end_notes", "end_notes_html", "disclaimer")
 # `?mutes=off` shows a list as it would be without the reader's mutes (this view only).
@@ -172,6 +177,7 @@ class WorksQuery:
             works = works.by_creator(creator)
         self.unmuted = works
         self.base = works if self.mutes_off else apply_mutes(works, self.preference)
+        self.muted = has_mutes(self.preference) and not self.mutes_off  # the list is read through mutes
         # The bare index or tag page, as the database tallies it (discovery.tally).
         self.tallied = creator is None and (self.mutes_off or not has_mutes(self.preference))
         self.sorts = SEARCH_SORTS if q else SORTS
@@ -217,8 +223,6 @@ class WorksQuery:
         if self.q and not near:
             works = search_works(works, self.q)
         hidden = only_muted(works, self.preference).order_by()
-        if not self.q:
-            return MutesNote(hidden=hidden.count(), toggle_url=toggle_url)
         count = hidden.values("pk")[: SEARCH_COUNT_CAP + 1].count()
         return MutesNote(hidden=min(count, SEARCH_COUNT_CAP), capped=count > SEARCH_COUNT_CAP, toggle_url=toggle_url)
 
@@ -278,6 +282,10 @@ class WorksQuery:
         works = filter_works(self.base, work_filter)
         if self.tallied and not work_filter.narrows:
             return _Found(works, listed_count(self.tag, restricted=self.request.user.is_authenticated), facets)
+        if self.muted:
+            # Read through the reader's mutes: counted up to a cap (see the module's doc).
+            count = works.order_by().values("pk")[: MUTED_COUNT_CAP + 1].count()
+            return _Found(works, min(count, MUTED_COUNT_CAP), facets, capped=count > MUTED_COUNT_CAP)
         count = cache.get("count:" + key) if key else None
         if count is None:
             count = works.count()

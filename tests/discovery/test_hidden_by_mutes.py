@@ -190,3 +190,31 @@ def test_lists_with_mutes_run_constant_queries(client, reader, django_assert_max
         assert response.status_code == 200
         if rows > 1 and params.get("mutes") != "off":
             assert "hidden by your mutes" in note(response)
+
+
+def test_through_mutes_a_big_list_is_counted_up_to_a_cap_and_says_so(client, reader, shelf, monkeypatch):
+    """No tally can hold a total through one reader's mutes, and counting a whole
+    archive for each of their pages took seconds: past MUTED_COUNT_CAP the count and
+    the paging stop, the page says "N+ works", and the hidden count stops likewise."""
+    from stories.discovery import facets, query
+
+    fandom, _ = shelf
+    for title in ("Tide tables", "Rope and pulley"):
+        factories.WorkFactory(title=title, tags=[fandom])
+    monkeypatch.setattr(query, "MUTED_COUNT_CAP", 2)
+    monkeypatch.setattr(query, "SEARCH_COUNT_CAP", 2)
+    monkeypatch.setattr(facets, "FACET_SAMPLE", 1)  # else a small result is counted from its facets
+    client.force_login(reader)
+    response = client.get(reverse("stories:work-list"))
+    assert_valid_html(response)
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.select_one(".result-count").get_text(" ", strip=True) == "1–2 of 2+ works"
+    assert "counted up to 2" in soup.select_one(".near-note").get_text()
+    assert note(response).startswith("2+ works hidden by your mutes.")
+    # Filters under the cap count exactly again; with the mutes off the tally counts.
+    exact = client.get(reverse("stories:work-list"), {"complete": "on"})
+    assert BeautifulSoup(exact.content, "html.parser").select_one(".result-count").get_text(" ", strip=True) == (
+        "1–1 of 1 work"
+    )
+    off = client.get(reverse("stories:work-list"), {"mutes": "off"})
+    assert "6 works" in BeautifulSoup(off.content, "html.parser").select_one(".result-count").get_text(" ")
