@@ -51,7 +51,8 @@ def author_client(author):
 @pytest.fixture
 def moderator(db):
     user = factories.UserFactory(username="moderator", is_staff=True)
-    # The group comes from a data migration; transactional tests flush it, so make sure.
+    # The group comes from data migrations (0002, and 0018 lets it take a creator off a
+    # work); transactional tests flush it, so make it again as they would.
     group, _ = Group.objects.get_or_create(name="Moderators")
     if not group.permissions.filter(content_type__app_label="stories").exists():
         from importlib import import_module
@@ -59,6 +60,9 @@ def moderator(db):
         from django.apps import apps
 
         import_module("stories.migrations.0002_moderators_group").create_group(apps, None)
+        import_module("stories.migrations.0018_signup_requests_and_creator_removal").moderators_remove_creators(
+            apps, None
+        )
     user.groups.add(group)
     return user
 
