@@ -18,10 +18,12 @@ wall-clock budget:
 Each check returns (or raises with) a sentence for the author that names the limit.
 """
 
+import gc
 import re
 import signal
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -174,6 +176,22 @@ def markdown_problem(text: str, *, what: str = "The text") -> str | None:
 _state = threading.local()
 
 
+def _in_collector(frame) -> bool:
+    """Whether `frame` or a caller runs a garbage-collector callback (gc.callbacks,
+    e.g. Hypothesis's) or a finalizer (__del__, weakref.finalize): code whose
+    exceptions are swallowed."""
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        code = frame.f_code
+        if code in callbacks or code.co_name == "__del__" or code is _FINALIZE_CALL:
+            return True
+        frame = frame.f_back
+    return False
+
+
+_FINALIZE_CALL = weakref.finalize.__call__.__code__
+
+
 def text_seconds() -> float:
     """The time budget for reading one upload or rendering one text (seconds); 0: no budget."""
     return float(settings.QUIRE_TEXT_SECONDS)
@@ -228,10 +246,13 @@ def time_limit(message: str, *, seconds: float | None = None, within_request: bo
         return
 
     def _expired(signum, frame):
-        # Raised wherever the block is; should that be a finalizer, which swallows
-        # exceptions, the timer rings again shortly until the block has ended.
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        raise LimitExceeded(message)
+        # Raised wherever the block is, but not in a garbage-collector callback or a
+        # finalizer, which would swallow it (and report it as unraisable): there the
+        # timer rings again shortly. It rings again anyway until the block has ended.
+        swallowing = _in_collector(frame)
+        signal.setitimer(signal.ITIMER_REAL, 0.005 if swallowing else 0.05)
+        if not swallowing:
+            raise LimitExceeded(message)
 
     previous = signal.signal(signal.SIGALRM, _expired)
     _state.timing = True
