@@ -27,14 +27,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path.cwd()))
+from bench.environment import stat_fields  # noqa: E402 - needs the working directory on sys.path
 from bench.run import build_urls  # noqa: E402 - sets the bench environment and sets Django up
 
 
 def backend_cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of process `pid` so far (fields 14 and 15 of
     /proc/<pid>/stat, see proc(5)); raises OSError if the process is not local."""
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()
+    fields = stat_fields(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 

@@ -13,6 +13,14 @@ DEFAULTS = {
 }
 
 
+def stat_fields(pid: int) -> list[str]:
+    """The fields of /proc/<pid>/stat after the command name (proc(5)): [0] is the
+    state, [1] the parent pid, [11:15] utime, stime, cutime, cstime in clock ticks.
+    Raises OSError when there is no such process on this machine."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()
+
+
 def use_defaults(**settings: str) -> None:
     """Sets DEFAULTS, then `settings` (names as the environment spells them), in
     os.environ wherever the variable is unset. Call before importing django."""

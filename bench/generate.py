@@ -65,8 +65,6 @@ LANGUAGES = ["en"] * 18 + ["es", "fr", "de", "pt", "ja", "zh"]
 CHUNK = 10_000
 POOL_PARAGRAPHS = 50_000
 NULL, PARAGRAPH_BREAK = "\\N", "\\n\\n"  # as COPY's text format spells them
-# A work's tag keys (migration 0022): root tag id * 4 + the code of the root's kind.
-KIND_CODE = {"fandom": 0, "character": 1, "relationship": 2, "freeform": 3}
 BIG_TABLES = ("stories_work", "stories_chapter", "stories_taggedwork", "stories_workcreator")
 
 WORK_COLUMNS = [
@@ -251,8 +249,12 @@ class World:
         tropes += [" ".join(self.vocabulary.some(rng.randint(1, 3))).title() for _ in range(1500)]
         self.freeforms = [add(t, "freeform") for t in tropes]
         self.tags, self.parents = tags, parents
-        # A work is only ever given canonical tags here: each is its own root.
+        # A work is only ever given canonical tags here: each is its own root, and
+        # its key (Work.tag_keys, migration 0022) is its own.
+        from stories.models.tags import KIND_CODES  # Django is set up by now
+
         self.kind_of = {row[0]: row[3] for row in tags}
+        self.key_of = {tag_id: tag_id * 4 + KIND_CODES[kind] for tag_id, kind in self.kind_of.items()}
 
 
 WORLD: World | None = None
@@ -272,7 +274,7 @@ def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
     authors = Picker(list(range(first_user, first_user + world.authors)), rng, s=0.8)
     vocabulary = Picker(world.words, rng, s=1.0)
     low, high = world.paragraphs
-    pool, sentences, kind_of = world.pool, world.sentences, world.kind_of
+    pool, sentences, kind_of, key_of = world.pool, world.sentences, world.kind_of, world.key_of
     sentence_vectors, said, summary_vectors = world.sentence_vectors, world.said, world.summary_vectors
     title_vectors, tag_vectors, author_vectors = world.title_vectors, world.tag_vectors, world.author_vectors
     today = datetime.date.today()
@@ -287,7 +289,7 @@ def make_chunk(args: tuple[int, int, int]) -> tuple[int, int, int]:
         if rng.random() < 0.04:
             work_tags.add(fandoms.one()[0])  # crossover
         taggings += [f"{work_id}\t{t}\t{t}\t{kind_of[t]}\n" for t in work_tags]
-        tag_keys = ",".join(map(str, sorted(t * 4 + KIND_CODE[kind_of[t]] for t in work_tags)))
+        tag_keys = ",".join(map(str, sorted(key_of[t] for t in work_tags)))
         chapter_count = rng.choices((1, 2, 3, 4, 5), cum_weights=(55, 75, 87, 95, 100))[0]
         published = today - datetime.timedelta(days=rng.randint(0, 365 * 15))
         updated = min(today, published + datetime.timedelta(days=rng.randint(0, 500)))

@@ -48,6 +48,8 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench.environment import stat_fields  # noqa: E402 - needs ROOT on sys.path
+
 HOST = "127.0.0.1"  # the bench only ever targets this machine
 WRK = "/usr/bin/wrk"
 
@@ -326,8 +328,7 @@ def process_table() -> dict[int, tuple[int, int]]:
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                with open(f"/proc/{entry.name}/stat") as stat:
-                    fields = stat.read().rsplit(")", 1)[1].split()
+                fields = stat_fields(int(entry.name))
             except OSError:  # it ended while we looked
                 continue
             table[int(entry.name)] = (int(fields[1]), sum(int(f) for f in fields[11:15]))
@@ -381,8 +382,7 @@ def postmaster_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    with open(f"/proc/{backend}/stat") as stat:
-        return int(stat.read().rsplit(")", 1)[1].split()[1])
+    return int(stat_fields(backend)[1])
 
 
 READERS = 40  # signed-in readers in the mixed pass, each with muted tags and creators

@@ -176,6 +176,9 @@ def markdown_problem(text: str, *, what: str = "The text") -> str | None:
 _state = threading.local()
 
 
+_FINALIZE_CALL = weakref.finalize.__call__.__code__
+
+
 def _in_collector(frame) -> bool:
     """Whether `frame` or a caller runs a garbage-collector callback (gc.callbacks,
     e.g. Hypothesis's) or a finalizer (__del__, weakref.finalize): code whose
@@ -187,9 +190,6 @@ def _in_collector(frame) -> bool:
             return True
         frame = frame.f_back
     return False
-
-
-_FINALIZE_CALL = weakref.finalize.__call__.__code__
 
 
 def text_seconds() -> float:

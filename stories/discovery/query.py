@@ -179,7 +179,7 @@ class WorksQuery:
         self.base = works if self.mutes_off else apply_mutes(works, self.preference)
         self.muted = has_mutes(self.preference) and not self.mutes_off  # the list is read through mutes
         # The bare index or tag page, as the database tallies it (discovery.tally).
-        self.tallied = creator is None and (self.mutes_off or not has_mutes(self.preference))
+        self.tallied = creator is None and not self.muted
         self.sorts = SEARCH_SORTS if q else SORTS
 
     @property
@@ -208,8 +208,8 @@ class WorksQuery:
     def mutes_note(self, work_filter: WorkFilter | None = None, *, near: bool = False) -> MutesNote:
         """How many works of this list (narrowed by `work_filter` and the search, the
         near-spelling one with `near`) the reader's mutes hide: one query, none for a
-        guest, a reader without mutes or a list shown with `mutes=off`. A search
-        counts at most SEARCH_COUNT_CAP of them, drawn from its bounded candidates."""
+        guest, a reader without mutes or a list shown with `mutes=off`. It counts at
+        most SEARCH_COUNT_CAP of them (a search's drawn from its bounded candidates)."""
         if not has_mutes(self.preference):
             return MutesNote()
         toggle_url = self._mutes_url(off=not self.mutes_off)
