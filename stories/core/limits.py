@@ -182,7 +182,9 @@ _FINALIZE_CALL = weakref.finalize.__call__.__code__
 def _in_collector(frame) -> bool:
     """Whether `frame` or a caller runs a garbage-collector callback (gc.callbacks,
     e.g. Hypothesis's) or a finalizer (__del__, weakref.finalize): code whose
-    exceptions are swallowed."""
+    exceptions are swallowed. A weakref callback run by the collector swallows them
+    too and has no frame to know it by: there the exception is reported as
+    unraisable, and the timer's next ring ends the block."""
     callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
     while frame is not None:
         code = frame.f_code
